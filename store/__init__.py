@@ -1,0 +1,1 @@
+"""paperdeck's library: papers, parsing, storage and search — pure Python, no UI."""

@@ -1,0 +1,24 @@
+"""The errors a user can cause, each carrying a one-line message written for a person.
+
+The CLI and the browser catch `PaperdeckError` once, at the edge, and show its message.
+"""
+
+
+class PaperdeckError(Exception):
+    """Base of every error paperdeck reports to the user as one line."""
+
+
+class DumpError(PaperdeckError):
+    """A page dump that cannot be imported at all (the message names the file and line)."""
+
+
+class LibraryError(PaperdeckError):
+    """A library file that is missing, damaged, locked, newer than this version, or unwritable."""
+
+
+class RefError(PaperdeckError):
+    """A paper reference that matches no paper, or more than one."""
+
+    def __init__(self, message: str, candidates: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.candidates = candidates or []

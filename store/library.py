@@ -1,0 +1,360 @@
+"""The Library: the one door to the files on disk, for the CLI and the browser alike.
+
+Two TinyDB files live in the library folder: the catalog (papers, written only by import)
+and the small marks file (stars, tags, read state), written on every user action, so a star
+never rewrites 100,000 abstracts. Every write happens under the folder lock after re-reading
+what another process may have written, and goes through `AtomicStorage`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb import TinyDB
+from tinydb.table import Document
+
+from store.dumps import ParseResult
+from store.errors import LibraryError, PaperdeckError, RefError
+from store.models import Marks, Paper
+from store.storage import AtomicStorage, folder_lock, load_json_file, remove_stale_temps, write_atomic
+from store.text import normalize_tag
+
+SCHEMA = 1
+CATALOG_FILE = "catalog.json"
+MARKS_FILE = "marks.json"
+STATE_FILE = "state.json"
+META_TABLE = "_meta"
+PAPERS_TABLE = "papers"
+MARKS_TABLE = "marks"
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import did, for the one summary line."""
+
+    files: int = 0
+    papers: int = 0
+    new: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    warnings: list[str] = field(default_factory=list)
+    new_ids: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """`5 files: 362 papers (362 new, 0 updated), 46 duplicates in input, 0 warnings`."""
+        files = "1 file" if self.files == 1 else f"{self.files} files"
+        warnings = "1 warning" if len(self.warnings) == 1 else f"{len(self.warnings)} warnings"
+        return (
+            f"{files}: {self.papers} papers ({self.new} new, {self.updated} updated), "
+            f"{self.duplicates} duplicates in input, {warnings}"
+        )
+
+
+@dataclass(slots=True)
+class Refresh:
+    """What another process changed since the library was loaded."""
+
+    new_ids: list[str] = field(default_factory=list)
+    marks_changed: bool = False
+
+
+def _check_meta(tables: dict[str, Any] | None, path: Path, kind: str) -> None:
+    """Refuse a file written by a newer paperdeck, or one that is not ours."""
+    if tables is None:
+        return
+    meta = tables.get(META_TABLE, {}).get("1")
+    if not isinstance(meta, dict) or meta.get("kind") != kind or not isinstance(meta.get("schema"), int):
+        raise LibraryError(f"{path}: not a paperdeck {kind} file (no schema record); the file was left as it is")
+    if meta["schema"] > SCHEMA:
+        raise LibraryError(
+            f"{path}: written by a newer paperdeck (schema {meta['schema']}, this version reads {SCHEMA}); "
+            "upgrade paperdeck"
+        )
+
+
+def _meta(kind: str) -> dict[str, Any]:
+    return {"1": {"schema": SCHEMA, "kind": kind}}
+
+
+class Library:
+    """Papers and marks of one library folder. Open it with `Library.open(folder)`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.catalog_path = folder / CATALOG_FILE
+        self.marks_path = folder / MARKS_FILE
+        self.state_path = folder / STATE_FILE
+        self.papers: dict[str, Paper] = {}
+        self.marks: dict[str, Marks] = {}
+        self.is_new = False
+        self._doc_ids: dict[str, int] = {}
+        self._marks_doc_ids: dict[str, int] = {}
+        self._catalog = AtomicStorage(self.catalog_path)
+        self._marks_db = TinyDB(self.marks_path, storage=AtomicStorage)
+        self._marks_table = self._marks_db.table(MARKS_TABLE)
+
+    # --- opening and loading -------------------------------------------------------------
+
+    @classmethod
+    def open(cls, folder: Path, *, create: bool = True) -> Library:
+        """Load the library in `folder`, creating an empty one if `create` and it is missing.
+
+        Raises LibraryError for a damaged, foreign or newer-schema file, never rewriting it.
+        """
+        library = cls(Path(folder))
+        if not library.catalog_path.exists():
+            if not create:
+                raise LibraryError(f"{folder}: no paperdeck library here (no {CATALOG_FILE})")
+            library._create()
+        else:
+            # Temp files of a writer killed mid-write; writers hold this lock, so none is live.
+            with folder_lock(library.folder):
+                remove_stale_temps(library.folder)
+        library._load_catalog()
+        library._load_marks()
+        return library
+
+    def _create(self) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise LibraryError(f"{self.folder}: cannot create the library folder ({error.strerror})") from None
+        with folder_lock(self.folder):
+            if not self.catalog_path.exists():
+                self._catalog.write({META_TABLE: _meta("catalog"), PAPERS_TABLE: {}})
+                self.is_new = True
+            if not self.marks_path.exists():
+                self._marks_db.storage.write({META_TABLE: _meta("marks"), MARKS_TABLE: {}})
+
+    def _load_catalog(self) -> list[str]:
+        """(Re)load papers from the catalog; returns the ids that were not loaded before."""
+        tables = self._catalog.read()
+        _check_meta(tables, self.catalog_path, "catalog")
+        assert tables is not None
+        new_ids: list[str] = []
+        try:
+            for key, record in tables.get(PAPERS_TABLE, {}).items():
+                paper_id = record["id"]
+                if paper_id not in self.papers:
+                    new_ids.append(paper_id)
+                self.papers[paper_id] = Paper.from_dict(record)
+                self._doc_ids[paper_id] = int(key)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise LibraryError(
+                f"{self.catalog_path}: a paper record has the wrong shape; run `paperdeck doctor`"
+            ) from None
+        return new_ids
+
+    def _load_marks(self) -> None:
+        tables = self._marks_db.storage.read()
+        if tables is None:
+            self.marks, self._marks_doc_ids = {}, {}
+            return
+        _check_meta(tables, self.marks_path, "marks")
+        marks: dict[str, Marks] = {}
+        doc_ids: dict[str, int] = {}
+        try:
+            for key, record in tables.get(MARKS_TABLE, {}).items():
+                marks[record["paper"]] = Marks.from_dict(record)
+                doc_ids[record["paper"]] = int(key)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise LibraryError(
+                f"{self.marks_path}: a marks record has the wrong shape; run `paperdeck doctor`"
+            ) from None
+        self.marks, self._marks_doc_ids = marks, doc_ids
+
+    def refresh(self) -> Refresh:
+        """Pick up what another process wrote (an import, marks from a script) since we loaded."""
+        result = Refresh()
+        if self._catalog.changed_on_disk():
+            result.new_ids = self._load_catalog()
+        if self._marks_db.storage.changed_on_disk():  # type: ignore[attr-defined]
+            self._load_marks()
+            result.marks_changed = True
+        return result
+
+    # --- import --------------------------------------------------------------------------
+
+    def import_parsed(
+        self, results: Iterable[ParseResult], progress: Callable[[int], None] | None = None
+    ) -> ImportReport:
+        """Merge parsed dumps into the catalog with one atomic write. Known papers only gain
+        missing metadata; marks are never touched. Re-importing the same dump changes nothing."""
+        report = ImportReport()
+        incoming: dict[str, Paper] = {}
+        now = time.time()
+        for result in results:
+            report.files += 1
+            report.warnings.extend(result.warnings)
+            for block in result.blocks:
+                paper = block.to_paper(added=now)
+                if paper.id in incoming:
+                    report.duplicates += 1
+                    incoming[paper.id].merge(paper)
+                else:
+                    incoming[paper.id] = paper
+                if progress:
+                    progress(1)
+        report.papers = len(incoming)
+        with folder_lock(self.folder):
+            if self._catalog.changed_on_disk():
+                self._load_catalog()
+            changed: list[Paper] = []
+            for paper in incoming.values():
+                known = self.papers.get(paper.id)
+                if known is None:
+                    report.new += 1
+                    report.new_ids.append(paper.id)
+                    changed.append(paper)
+                elif known.merge(paper):
+                    report.updated += 1
+                    changed.append(known)
+            if changed:
+                self._write_catalog(changed)
+        return report
+
+    def _write_catalog(self, changed: list[Paper]) -> None:
+        tables = self._catalog.read()
+        assert tables is not None
+        papers_table = dict(tables.get(PAPERS_TABLE, {}))
+        next_id = max(self._doc_ids.values(), default=0) + 1
+        assigned: dict[str, int] = {}
+        for paper in changed:
+            doc_id = self._doc_ids.get(paper.id)
+            if doc_id is None:
+                doc_id = assigned[paper.id] = next_id
+                next_id += 1
+            papers_table[str(doc_id)] = paper.to_dict()
+        try:
+            self._catalog.write({**tables, PAPERS_TABLE: papers_table})
+        except LibraryError:
+            # Roll the in-memory catalog back to what is on disk.
+            self.papers.clear()
+            self._doc_ids.clear()
+            self._load_catalog()
+            raise
+        for paper in changed:
+            self.papers[paper.id] = paper
+        self._doc_ids.update(assigned)
+
+    # --- looking papers up ---------------------------------------------------------------
+
+    def resolve(self, ref: str) -> Paper:
+        """A paper by id or unique id prefix; RefError lists candidates when ambiguous."""
+        ref = ref.strip()
+        if ref in self.papers:
+            return self.papers[ref]
+        candidates = [paper_id for paper_id in self.papers if paper_id.startswith(ref)] if ref else []
+        if len(candidates) == 1:
+            return self.papers[candidates[0]]
+        if not candidates:
+            raise RefError(f"no paper with id or id prefix {ref!r}")
+        raise RefError(f"{ref!r} matches {len(candidates)} papers; give more of the id", candidates)
+
+    def marks_of(self, paper_id: str) -> Marks:
+        """The marks of a paper (empty marks if it has none); do not mutate the result."""
+        return self.marks.get(paper_id) or Marks()
+
+    def tag_counts(self) -> Counter[str]:
+        """Every tag in use with the number of papers carrying it."""
+        return Counter(tag for marks in self.marks.values() for tag in marks.tags)
+
+    # --- marks: every change is written before it shows -------------------------------------
+
+    def _change_marks(self, paper_id: str, change: Callable[[Marks], None]) -> Marks:
+        if paper_id not in self.papers:
+            raise RefError(f"no paper with id {paper_id!r}")
+        with folder_lock(self.folder):
+            if self._marks_db.storage.changed_on_disk():  # type: ignore[attr-defined]
+                self._load_marks()
+            current = self.marks.get(paper_id) or Marks()
+            updated = Marks(current.starred, list(current.tags), current.read)
+            change(updated)
+            updated.updated = time.time()
+            doc_id = self._marks_doc_id(paper_id)
+            record = {"paper": paper_id, **updated.to_dict()}
+            try:
+                self._marks_table.upsert(Document(record, doc_id=doc_id))
+            except LibraryError:
+                self._marks_table.clear_cache()
+                self._load_marks()
+                raise
+            self.marks[paper_id] = updated
+            self._marks_doc_ids[paper_id] = doc_id
+        return updated
+
+    def _marks_doc_id(self, paper_id: str) -> int:
+        known = self._marks_doc_ids.get(paper_id)
+        if known is not None:
+            return known
+        taken = set(self._marks_doc_ids.values())
+        preferred = self._doc_ids.get(paper_id)
+        if preferred is not None and preferred not in taken:
+            return preferred
+        return max(taken | set(self._doc_ids.values()), default=0) + 1
+
+    def set_starred(self, paper_id: str, starred: bool) -> Marks:
+        """Star or unstar a paper."""
+        return self._change_marks(paper_id, lambda marks: setattr(marks, "starred", starred))
+
+    def toggle_starred(self, paper_id: str) -> Marks:
+        """Flip the star of a paper."""
+        return self.set_starred(paper_id, not self.marks_of(paper_id).starred)
+
+    def set_read(self, paper_id: str, read: bool) -> Marks:
+        """Mark a paper read or unread."""
+        return self._change_marks(paper_id, lambda marks: setattr(marks, "read", read))
+
+    def add_tags(self, paper_id: str, tags: Iterable[str]) -> Marks:
+        """Add tags (normalized; empty ones refused with PaperdeckError) to a paper."""
+        cleaned = _clean_tags(tags)
+
+        def change(marks: Marks) -> None:
+            marks.tags.extend(tag for tag in cleaned if tag not in marks.tags)
+
+        return self._change_marks(paper_id, change)
+
+    def remove_tags(self, paper_id: str, tags: Iterable[str]) -> Marks:
+        """Remove tags from a paper (tags it does not carry are ignored)."""
+        cleaned = set(_clean_tags(tags))
+
+        def change(marks: Marks) -> None:
+            marks.tags = [tag for tag in marks.tags if tag not in cleaned]
+
+        return self._change_marks(paper_id, change)
+
+    # --- the browser's remembered state (filter, sort, highlighted paper) -------------------
+
+    def load_state(self) -> dict[str, Any]:
+        """The browser state saved at last exit; {} when missing or unreadable (it is only UI)."""
+        try:
+            state = orjson.loads(self.state_path.read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            return {}
+        return state if isinstance(state, dict) else {}
+
+    def save_state(self, state: dict[str, Any]) -> None:
+        """Remember the browser state atomically."""
+        write_atomic(self.state_path, orjson.dumps(state))
+
+
+def _clean_tags(tags: Iterable[str]) -> list[str]:
+    cleaned: list[str] = []
+    for tag in tags:
+        normal = normalize_tag(tag)
+        if not normal:
+            raise PaperdeckError("empty tag: a tag needs at least one letter or digit")
+        if normal not in cleaned:
+            cleaned.append(normal)
+    return cleaned
+
+
+def check_library_file(path: Path, kind: str) -> None:
+    """Raise LibraryError if a library file is damaged (used by `paperdeck doctor`)."""
+    _check_meta(load_json_file(path), path, kind)

@@ -1,0 +1,96 @@
+"""Find, clean and classify the links inside an abstract.
+
+Abstracts from Daily Papers pages carry links glued to sentence punctuation, wrapped in
+brackets, left without a scheme, or followed by LaTeX debris; this module turns them into
+clean https URLs with a kind (project, code or data).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from store.models import Link
+
+# A URL with a scheme may start anywhere (LaTeX glues `available~https://...`).
+_SCHEMED = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+# Scheme-less links only on hosts where they are unambiguous.
+_BARE = re.compile(
+    r"(?<![\w.@/-])"
+    r"((?:[a-z0-9-]+\.)+(?:github|gitlab)\.io|(?:www\.)?(?:github\.com|gitlab\.com|huggingface\.co))"
+    r"(/[^\s<>\"'`]*)?",
+    re.IGNORECASE,
+)
+_TRAILING_PUNCT = ".,;:!?'\"`*"
+_BRACKETS = {")": "(", "]": "[", "}": "{"}
+_CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org")
+
+
+def find_links(text: str) -> list[Link]:
+    """Every link in `text`, in order of appearance, cleaned and classified, without duplicates."""
+    found: list[tuple[int, str]] = []
+    masked = text
+    for match in _SCHEMED.finditer(text):
+        url = clean_url(match.group(0))
+        if url:
+            found.append((match.start(), url))
+        # Blank the match so the scheme-less pass cannot find its host a second time.
+        masked = masked[: match.start()] + " " * len(match.group(0)) + masked[match.end() :]
+    for match in _BARE.finditer(masked):
+        url = clean_url("https://" + match.group(0))
+        if url:
+            found.append((match.start(), url))
+    found.sort()
+    links: list[Link] = []
+    seen: set[str] = set()
+    for _, url in found:
+        if url not in seen:
+            seen.add(url)
+            links.append(Link(url, classify(url)))
+    return links
+
+
+def clean_url(raw: str) -> str | None:
+    """Strip LaTeX debris, trailing punctuation and unbalanced closing brackets from a URL.
+
+    Returns None when nothing URL-like is left (e.g. `https://.`).
+    """
+    url = raw
+    # LaTeX debris: `README.md{here.}` or `\url{...}` tails; a brace never belongs in a link.
+    brace = url.find("{")
+    if brace != -1:
+        url = url[:brace]
+    url = url.split("\\", 1)[0]
+    while url:
+        last = url[-1]
+        if last in _TRAILING_PUNCT or (last in _BRACKETS and url.count(last) > url.count(_BRACKETS[last])):
+            url = url[:-1]
+        else:
+            break
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0]
+    if not host or "." not in host.strip("."):
+        return None
+    return scheme.lower() + "://" + rest
+
+
+def classify(url: str) -> str:
+    """`code` for a repository host, `data` for Hugging Face models/datasets, else `project`."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    host = host.removeprefix("www.")
+    if host in _CODE_HOSTS:
+        return "code"
+    if host == "huggingface.co":
+        first = parts.path.strip("/").split("/", 1)[0]
+        # Spaces are demos and /papers are pages: both count as project links.
+        return "project" if first in ("spaces", "papers", "") else "data"
+    return "project"
+
+
+def is_safe_url(url: str) -> bool:
+    """True for an http(s) URL with a host and no characters a shell or terminal would act on."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return False
+    return not any(ch.isspace() or ch in "`$;|&<>\\\x1b\x00" or ord(ch) < 32 for ch in url)

@@ -1,0 +1,51 @@
+"""Text clean-up shared by the parser and the search index: LaTeX accents, whitespace, slugs."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_COMBINING = {"'": "\u0301", "`": "\u0300", '"': "\u0308", "^": "\u0302", "~": "\u0303", "c": "\u0327"}
+# \'e  \'{e}  {\'e}  {\'{e}}  \c{c}  \c c  {\c c}; the optional outer brace must close too.
+_ACCENT = re.compile(r"(\{)?\\(?:([`'\"^~])\s*|(c)(?:\s+|(?=\{)))(?:\{([A-Za-z])\}|([A-Za-z]))(?(1)\})")
+_ESCAPED_SYMBOL = re.compile(r"\\([%&_#$])")
+_SPACE = re.compile(r"\s+")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _accent(match: re.Match[str]) -> str:
+    mark = _COMBINING[match.group(2) or match.group(3)]
+    letter = match.group(4) or match.group(5)
+    return unicodedata.normalize("NFC", letter + mark)
+
+
+def clean_text(text: str) -> str:
+    """LaTeX accents and escaped symbols to Unicode, runs of white space to one space, trimmed."""
+    if "\\" in text:
+        text = _ACCENT.sub(_accent, text)
+        text = _ESCAPED_SYMBOL.sub(r"\1", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def fold_ascii(text: str) -> str:
+    """Unicode folded to plain ASCII (`Poincaré` -> `Poincare`), dropping what has no ASCII form."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def slugify(title: str) -> str:
+    """A stable, readable id for a title: ASCII, lower case, non-alphanumerics -> `-`.
+
+    A title with no ASCII letters or digits at all gets `paper-` and a short hash instead.
+    """
+    slug = _NON_ALNUM.sub("-", fold_ascii(title).lower()).strip("-")
+    if slug:
+        return slug
+    return "paper-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:12]
+
+
+def normalize_tag(tag: str) -> str:
+    """Tags are case-insensitive: lower case, trimmed, inner white space -> `-`; "" if empty."""
+    return _SPACE.sub("-", tag.strip().lstrip("#").strip().lower())

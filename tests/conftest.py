@@ -1,0 +1,41 @@
+"""Shared fixtures: the real seed dumps and temp libraries built from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from store.dumps import parse_file
+from store.library import Library
+from store.locations import sample_dumps
+from store.models import Paper
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_SEEDS = REPO.parent / "shared" / "seeds"
+
+
+def seed_files() -> list[Path]:
+    """The five real page dumps: ../shared/seeds beside the repo, else the bundled copy."""
+    shared = sorted(SHARED_SEEDS.glob("*.txt"))
+    return shared or sample_dumps()
+
+
+@pytest.fixture(scope="session")
+def seed_paths() -> list[Path]:
+    return seed_files()
+
+
+@pytest.fixture(scope="session")
+def seed_papers(seed_paths: list[Path]) -> list[Paper]:
+    from store.dumps import load_papers
+
+    return load_papers(seed_paths)
+
+
+@pytest.fixture
+def library(tmp_path: Path, seed_paths: list[Path]) -> Library:
+    """A fresh library in a temp folder with the five seed dumps imported."""
+    lib = Library.open(tmp_path / "lib")
+    lib.import_parsed([parse_file(path) for path in seed_paths])
+    return lib

@@ -1,0 +1,381 @@
+"""The browser driven through Textual's Pilot on temp libraries: every binding, persistence, layout."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import webbrowser
+from pathlib import Path
+from typing import Any
+
+import pyperclip
+import pytest
+
+from store.dumps import parse_text
+from store.library import Library
+from tui.app import PaperdeckApp
+from tui.config import Config
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+from tui.screens.modals import ConfirmScreen, LinkPicker, ShowTextScreen, TagEditor, TagRemover
+from tui.widgets.paper_list import PaperList
+
+LONG = "We propose a method that does things well and report results. " * 6
+
+
+def make_app(library: Library, **config: Any) -> tuple[PaperdeckApp, list[str]]:
+    """An app with auto-read off unless asked, and a list that records every toast."""
+    app = PaperdeckApp(library, Config(**{"read_delay": 0.0, **config}))
+    toasts: list[str] = []
+    original = app.notify
+
+    def record(message: str, **kwargs: Any) -> None:
+        toasts.append(message)
+        original(message, **kwargs)
+
+    app.notify = record  # type: ignore[method-assign]
+    return app, toasts
+
+
+def screen_of(app: PaperdeckApp) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen), screen
+    return screen
+
+
+def paper_list(app: PaperdeckApp) -> PaperList:
+    return screen_of(app).paper_list
+
+
+@pytest.fixture(autouse=True)
+def no_system_clipboard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unless a test says otherwise, behave like a bare container: pyperclip has no backend."""
+
+    def refuse(*args: object) -> None:
+        raise pyperclip.PyperclipException("no clipboard")
+
+    monkeypatch.setattr(pyperclip, "copy", refuse)
+    monkeypatch.setattr(pyperclip, "paste", refuse)
+
+
+async def type_text(pilot: Any, text: str) -> None:
+    await pilot.press(*[{" ": "space", ",": "comma", ":": "colon", "#": "number_sign"}.get(c, c) for c in text])
+
+
+async def test_filter_narrows_and_restores(library: Library) -> None:
+    app, _ = make_app(library)
+    async with app.run_test(size=(140, 40)) as pilot:
+        assert len(paper_list(app).ids) == 362
+        await pilot.press("slash")
+        assert app.focused is screen_of(app).filter_bar
+        await type_text(pilot, "gausian splating")
+        ids = paper_list(app).ids
+        assert 0 < len(ids) < 362
+        assert "gaussian" in library.papers[ids[0]].title.lower()
+        await pilot.press("enter")
+        assert app.focused is paper_list(app)
+        assert len(paper_list(app).ids) == len(ids)
+        status = str(screen_of(app).query_one("#status").render())
+        assert status.startswith(f"{len(ids)} of 362 papers")
+        await pilot.press("escape")
+        assert len(paper_list(app).ids) == 362
+        assert screen_of(app).filter_bar.value == ""
+
+
+async def test_highlight_survives_refilter(library: Library) -> None:
+    app, _ = make_app(library)
+    async with app.run_test(size=(140, 40)) as pilot:
+        flexvar = library.resolve("flexvar").id
+        screen_of(app).set_query("flexvar")
+        await pilot.pause()
+        assert paper_list(app).highlighted_id == flexvar
+        screen_of(app).set_query("")
+        await pilot.pause()
+        assert paper_list(app).highlighted_id == flexvar
+        assert len(paper_list(app).ids) == 362
+
+
+async def test_navigation_keys(library: Library) -> None:
+    app, _ = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        plist = paper_list(app)
+        await pilot.press("j", "j", "down")
+        assert plist.cursor == 3
+        await pilot.press("k", "up")
+        assert plist.cursor == 1
+        await pilot.press("G")
+        assert plist.cursor == 361
+        await pilot.press("g")
+        assert plist.cursor == 0
+        await pilot.press("end")
+        assert plist.cursor == 361
+        await pilot.press("home", "pagedown")
+        assert plist.cursor > 10
+        await pilot.press("pageup")
+        assert plist.cursor == 0
+        await pilot.press("tab")
+        assert app.focused is screen_of(app).viewer
+        await pilot.press("j", "tab")
+        assert app.focused is plist
+
+
+async def test_star_tag_untag_read_persist_across_restart(library: Library) -> None:
+    app, toasts = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("j")
+        paper_id = paper_list(app).highlighted_id
+        title = library.papers[paper_id].title
+        await pilot.press("s")
+        assert any(t.startswith('★ Starred "' + title[:10]) for t in toasts)
+        await pilot.press("t")
+        assert isinstance(app.screen, TagEditor)
+        await type_text(pilot, "To Read, diffusion")
+        await pilot.press("enter")
+        await pilot.press("T")
+        assert isinstance(app.screen, TagRemover)
+        await pilot.press("down", "enter")  # second tag: diffusion
+        await pilot.press("r")
+        await pilot.press("q")
+    marks = Library.open(library.folder).marks_of(paper_id)
+    assert (marks.starred, marks.tags, marks.read) == (True, ["to-read"], True)
+
+
+async def test_tag_editor_completes_existing_tags(library: Library) -> None:
+    first = next(iter(library.papers))
+    library.add_tags(first, ["diffusion"])
+    app, _ = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("j", "t")
+        await type_text(pilot, "new-one, dif")
+        await pilot.press("right", "enter")
+        await pilot.pause()
+        paper_id = paper_list(app).highlighted_id
+    assert Library.open(library.folder).marks_of(paper_id).tags == ["new-one", "diffusion"]
+
+
+async def test_auto_read_after_delay(library: Library) -> None:
+    app, _ = make_app(library, read_delay=0.6)
+    async with app.run_test(size=(120, 30)) as pilot:
+        first = paper_list(app).highlighted_id
+        await pilot.pause(1.0)
+        assert library.marks_of(first).read
+        await pilot.press("j", "j")  # moving on quickly does not mark the skipped paper
+        skipped = paper_list(app).ids[1]
+        assert not library.marks_of(skipped).read
+
+
+async def test_state_restored_on_reopen(library: Library) -> None:
+    app, _ = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("slash")
+        await type_text(pilot, "diffusion")
+        await pilot.press("enter", "j", "j", "S", "S")
+        highlighted = paper_list(app).highlighted_id
+        sort = screen_of(app).sort
+        assert sort == "upvotes"
+        await pilot.press("q")
+    again, _ = make_app(Library.open(library.folder))
+    async with again.run_test(size=(120, 30)):
+        assert screen_of(again).filter_bar.value == "diffusion"
+        assert screen_of(again).sort == "upvotes"
+        assert paper_list(again).highlighted_id == highlighted
+
+
+async def test_copy_falls_back_to_osc52_honestly(library: Library) -> None:
+    gausstr = library.resolve("gausstr").id
+    app, toasts = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen_of(app).set_query("gausstr")
+        await pilot.pause()
+        assert paper_list(app).highlighted_id == gausstr
+        await pilot.press("c")
+        assert app.clipboard == "https://github.com/hustvl/GaussTR"
+        assert toasts[-1] == "Copied via terminal (OSC 52): https://github.com/hustvl/GaussTR"
+        await pilot.press("1")
+        assert toasts[-1].startswith("Copied via terminal (OSC 52)")
+        await pilot.press("2")
+        assert toasts[-1] == "This paper has 1 link"
+
+
+async def test_no_clipboard_at_all_shows_the_link(library: Library) -> None:
+    app, toasts = make_app(library, osc52=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen_of(app).set_query("gausstr")
+        await pilot.pause()
+        await pilot.press("c")
+        assert isinstance(app.screen, ShowTextScreen)
+        assert app.clipboard == ""
+        assert not any(t.startswith("Copied") for t in toasts)
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_paper_without_links_offers_the_title(library: Library) -> None:
+    app, _ = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen_of(app).set_query("flexvar")
+        await pilot.pause()
+        await pilot.press("c")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        assert app.clipboard.startswith("FlexVAR: Flexible Visual")
+
+
+@pytest.mark.skipif(not (shutil.which("Xvfb") and shutil.which("xclip")), reason="needs Xvfb and xclip")
+async def test_copy_reaches_the_real_system_clipboard(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()  # the real pyperclip this time
+    display = ":97"
+    xvfb = subprocess.Popen(["Xvfb", display, "-nolisten", "tcp"], stderr=subprocess.DEVNULL)
+    try:
+        monkeypatch.setenv("DISPLAY", display)
+        for _ in range(50):
+            if subprocess.run(["xclip", "-o"], env={**os.environ}, capture_output=True).returncode in (0, 1):
+                break
+            time.sleep(0.1)
+        pyperclip.set_clipboard("xclip")
+        app, toasts = make_app(library)
+        async with app.run_test(size=(120, 30)) as pilot:
+            screen_of(app).set_query("worldsplat")
+            await pilot.pause()
+            await pilot.press("c")
+            copied = subprocess.run(["xclip", "-o", "-selection", "clipboard"], capture_output=True, text=True)
+            assert copied.stdout == "https://wm-research.github.io/worldsplat/"
+            assert toasts[-1] == "Copied to the clipboard: https://wm-research.github.io/worldsplat/"
+            assert app.clipboard == ""  # no OSC 52 was needed
+    finally:
+        xvfb.terminate()
+        xvfb.wait()
+        pyperclip.determine_clipboard()
+
+
+async def test_link_picker_copies_and_opens(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    paper = next(p for p in library.papers.values() if len(p.links) >= 2)
+    app, _ = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen_of(app).set_query(f'"{paper.title}"')
+        await pilot.pause()
+        assert paper_list(app).highlighted_id == paper.id
+        await pilot.press("L")
+        assert isinstance(app.screen, LinkPicker)
+        await pilot.press("j", "enter")
+        assert app.clipboard == paper.links[1].url
+        await pilot.press("L", "o")
+        assert opened == [paper.links[0].url]
+        await pilot.press("o")
+        assert opened[-1] == paper.primary_link.url
+
+
+async def test_help_lists_bindings_and_searches(library: Library) -> None:
+    app, _ = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        rows = app.screen.rows
+        ids = {row[3] for row in rows}
+        assert {"main.star", "main.tag", "list.down", "viewer.down", "app.quit", "filter.clear"} <= ids
+        await type_text(pilot, "star")
+        options = app.screen.query_one("#help-list")
+        assert 0 < options.option_count < len(rows)
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_sort_cycles(library: Library) -> None:
+    app, _ = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("S")
+        assert screen_of(app).sort == "date"
+        await pilot.press("S")
+        ids = paper_list(app).ids
+        assert library.papers[ids[0]].upvotes == max(p.upvotes or 0 for p in library.papers.values())
+        assert "sort: upvotes" in str(screen_of(app).query_one("#status").render())
+        await pilot.press("S", "S")
+        assert screen_of(app).sort == "added"
+        await pilot.press("S")
+        assert screen_of(app).sort == "relevance"
+
+
+async def test_facets_set_the_filter(library: Library) -> None:
+    tagged = list(library.papers)[:3]
+    for paper_id in tagged:
+        library.add_tags(paper_id, ["survey"])
+    app, _ = make_app(library)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("b")
+        assert screen_of(app).has_class("facets-open")
+        facets = screen_of(app).query_one("#facets")
+        assert app.focused is facets
+        await pilot.press("down", "down", "down", "enter")  # all, starred, unread, #survey
+        assert screen_of(app).query_text == "tag:survey"
+        assert sorted(paper_list(app).ids) == sorted(tagged)
+        await pilot.press("b")
+        assert not screen_of(app).has_class("facets-open")
+
+
+async def test_keymap_from_config_remaps(library: Library) -> None:
+    app, _ = make_app(library, keymap={"main.star": "x"})
+    async with app.run_test(size=(120, 30)) as pilot:
+        paper_id = paper_list(app).highlighted_id
+        await pilot.press("x")
+        assert library.marks_of(paper_id).starred
+
+
+async def test_command_palette_runs_actions(library: Library) -> None:
+    app, _ = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        paper_id = paper_list(app).highlighted_id
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Star")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert library.marks_of(paper_id).starred
+
+
+async def test_empty_library_and_no_match_say_what_to_do(tmp_path: Path) -> None:
+    empty = Library.open(tmp_path / "empty")
+    app, _ = make_app(empty)
+    async with app.run_test(size=(120, 30)) as pilot:
+        body = str(screen_of(app).query_one("#abstract-body").render())
+        assert "paperdeck import FILE" in body
+        await pilot.press("s", "c", "j")  # nothing to act on: no crash
+    lib = Library.open(tmp_path / "one")
+    lib.import_parsed([parse_text(f"Only Paper\n\n{LONG}\n", "x.txt")])
+    app, _ = make_app(lib)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("slash")
+        await type_text(pilot, "zzqqxx")
+        body = str(screen_of(app).query_one("#abstract-body").render())
+        assert "Esc" in body and "zzqqxx" in body
+
+
+async def test_tiny_terminal_and_resizes(library: Library) -> None:
+    app, _ = make_app(library)
+    async with app.run_test(size=(40, 12)) as pilot:
+        assert screen_of(app).has_class("narrow")
+        await pilot.press("j", "s", "tab", "j", "tab", "b", "b", "question_mark", "escape")
+        await pilot.resize_terminal(200, 60)
+        await pilot.pause()
+        assert not screen_of(app).has_class("narrow")
+        await pilot.resize_terminal(40, 12)
+        await pilot.press("slash")
+        await type_text(pilot, "llm")
+        await pilot.press("enter", "G", "g")
+
+
+async def test_marks_from_another_process_show_up(library: Library) -> None:
+    app, _ = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        paper_id = paper_list(app).highlighted_id
+        other = Library.open(library.folder)
+        other.set_starred(paper_id, True)
+        other.import_parsed([parse_text(f"A Freshly Imported Paper\n\n{LONG}\n", "new.txt")])
+        await pilot.press("R")
+        assert len(paper_list(app).ids) == 363
+        assert screen_of(app).library.marks_of(paper_id).starred

@@ -1,0 +1,181 @@
+"""The `paperdeck` command end to end, through a subprocess, on temp libraries."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from store.library import Library
+
+PAPERDECK = str(Path(sys.executable).with_name("paperdeck"))
+
+
+def run(*args: str, home: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PAPERDECK_HOME": str(home), "COLUMNS": "120"}
+    return subprocess.run(
+        [PAPERDECK, *args],
+        env=env,
+        input=stdin.decode() if stdin else None,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def folder_state(folder: Path) -> dict[str, bytes] | None:
+    if not folder.exists():
+        return None
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
+
+
+@pytest.fixture
+def home(tmp_path: Path, seed_paths: list[Path]) -> Path:
+    folder = tmp_path / "home"
+    result = run("import", *map(str, seed_paths), home=folder)
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+def test_import_summary_and_reimport(tmp_path: Path, seed_paths: list[Path]) -> None:
+    folder = tmp_path / "lib"
+    first = run("import", *map(str, seed_paths), home=folder)
+    assert first.returncode == 0
+    assert first.stdout.strip() == "5 files: 362 papers (362 new, 0 updated), 46 duplicates in input, 0 warnings"
+    second = run("--library", str(folder), "import", *map(str, seed_paths), home=tmp_path / "unused")
+    assert second.stdout.strip() == "5 files: 362 papers (0 new, 0 updated), 46 duplicates in input, 0 warnings"
+    assert not (tmp_path / "unused").exists()
+
+
+def test_import_from_stdin(tmp_path: Path, seed_paths: list[Path]) -> None:
+    result = run("import", "-", home=tmp_path / "lib", stdin=seed_paths[4].read_bytes())
+    assert result.stdout.strip() == "1 file: 37 papers (37 new, 0 updated), 0 duplicates in input, 0 warnings"
+
+
+def test_warnings_name_file_and_line(tmp_path: Path) -> None:
+    dump = tmp_path / "page.txt"
+    dump.write_text("Good\n\n" + "An abstract sentence. " * 20 + "\n\nOrphan\n\nAlso Good\n\n" + "More text. " * 30)
+    result = run("import", str(dump), home=tmp_path / "lib")
+    assert result.returncode == 0
+    assert f"warning: {dump}:5: title with no abstract, skipped" in result.stderr
+    assert result.stdout.strip().endswith("0 duplicates in input, 1 warning")
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda d: d / "missing.txt", "no such file"),
+        (lambda d: d, "is a directory"),
+        (lambda d: ((d / "e.txt").write_bytes(b"") and d / "e.txt") or d / "e.txt", "file is empty"),
+        (lambda d: ((d / "b.bin").write_bytes(b"\x00\xff\x00") and d / "b.bin") or d / "b.bin", "binary file"),
+        (lambda d: ((d / "l.txt").write_bytes(b"T\n\xe9t\xe9\n") and d / "l.txt") or d / "l.txt", ":2: not UTF-8"),
+        (lambda d: ((d / "n.txt").write_text("new\nSubscribe\n") and d / "n.txt") or d / "n.txt", "no papers found"),
+        (
+            lambda d: ((d / "t.txt").write_text("T\n" + "x " * 200 + "\nEnd title\n") and d / "t.txt") or d / "t.txt",
+            ":3: title at end of file has no abstract",
+        ),
+    ],
+    ids=["missing", "directory", "empty", "binary", "latin1", "no-papers", "title-at-end"],
+)
+def test_bad_input_one_line_exit_1_library_untouched(home: Path, tmp_path: Path, seed_paths, make, expected) -> None:
+    bad_dir = tmp_path / "bad"
+    bad_dir.mkdir()
+    bad = make(bad_dir)
+    before = folder_state(home)
+    result = run("import", str(seed_paths[0]), str(bad), home=home)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0] and str(bad) in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert folder_state(home) == before
+
+
+def test_bad_input_on_fresh_machine_creates_nothing(tmp_path: Path) -> None:
+    result = run("import", str(tmp_path / "nope.txt"), home=tmp_path / "lib")
+    assert result.returncode == 1
+    assert not (tmp_path / "lib").exists()
+
+
+def test_first_run_loads_the_bundled_sample(tmp_path: Path) -> None:
+    result = run("list", "--limit", "3", home=tmp_path / "fresh")
+    assert result.returncode == 0
+    assert "Loaded 362 sample papers; import your own with `paperdeck import FILE`" in result.stderr
+    assert len(result.stdout.strip().splitlines()) == 3
+    again = run("list", "--limit", "3", home=tmp_path / "fresh")
+    assert "Loaded" not in again.stderr
+
+
+def test_marks_through_the_cli(home: Path) -> None:
+    assert run("star", "flexvar", home=home).returncode == 0
+    assert run("tag", "flexvar", "To Read", "VAR", home=home).returncode == 0
+    assert run("read", "flexvar", home=home).returncode == 0
+    assert run("tag", "gausstr", "var", home=home).returncode == 0
+    shown = json.loads(run("show", "flexvar", "--json", home=home).stdout)
+    assert shown["starred"] is True and shown["read"] is True and shown["tags"] == ["to-read", "var"]
+    for key in ("id", "title", "abstract", "authors_count", "published", "upvotes", "links", "primary_link", "sources"):
+        assert key in shown
+    assert shown["authors_count"] == 9 and shown["published"] == "Feb 27"
+    tags = json.loads(run("tags", "--json", home=home).stdout)
+    assert tags == [{"tag": "var", "count": 2}, {"tag": "to-read", "count": 1}]
+    assert run("untag", "flexvar", "var", home=home).returncode == 0
+    assert run("unstar", "flexvar", home=home).returncode == 0
+    assert run("unread", "flexvar", home=home).returncode == 0
+    marks = Library.open(home).marks_of(Library.open(home).resolve("flexvar").id)
+    assert (marks.starred, marks.tags, marks.read) == (False, ["to-read"], False)
+
+
+def test_list_filters_and_json(home: Path) -> None:
+    run("star", "flexvar", home=home)
+    run("tag", "gausstr", "ml", home=home)
+    starred = json.loads(run("list", "--starred", "--json", home=home).stdout)
+    assert [paper["title"][:7] for paper in starred] == ["FlexVAR"]
+    tagged = run("list", "--tag", "ML", home=home).stdout.strip().splitlines()
+    assert len(tagged) == 1 and "GaussTR" in tagged[0]
+    by_upvotes = json.loads(run("list", "--sort", "upvotes", "--limit", "2", "--json", home=home).stdout)
+    assert [paper["upvotes"] for paper in by_upvotes] == [4, 2]
+    assert len(json.loads(run("list", "--json", home=home).stdout)) == 362
+
+
+def test_link_and_ambiguous_ref(home: Path) -> None:
+    assert run("link", "gausstr", home=home).stdout.strip() == "https://github.com/hustvl/GaussTR"
+    every = run("link", "--all", "worldsplat", home=home).stdout.strip()
+    assert every == "project\thttps://wm-research.github.io/worldsplat/"
+    no_links = run("link", "flexvar", home=home)
+    assert no_links.returncode == 1 and "no links" in no_links.stderr
+    ambiguous = run("show", "g", home=home)
+    assert ambiguous.returncode == 1
+    assert "matches" in ambiguous.stderr.splitlines()[0]
+    unknown = run("star", "zzzz", home=home)
+    assert unknown.returncode == 1 and unknown.stderr.count("\n") == 1
+
+
+def test_damaged_library_is_one_line_and_untouched(home: Path) -> None:
+    catalog = home / "catalog.json"
+    catalog.write_bytes(catalog.read_bytes()[:1000])
+    damaged = catalog.read_bytes()
+    result = run("list", home=home)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "damaged JSON" in result.stderr and str(catalog) in result.stderr
+    assert catalog.read_bytes() == damaged
+
+
+def test_doctor_reports_and_repairs(home: Path) -> None:
+    run("star", "flexvar", home=home)
+    run("tag", "flexvar", "keep", home=home)
+    assert run("doctor", home=home).returncode == 0
+    marks = home / "marks.json"
+    marks.write_bytes(b"\x00\x00garbage")
+    report = run("doctor", home=home)
+    assert report.returncode == 1
+    assert "damaged" in report.stdout and "doctor --repair" in report.stdout
+    assert marks.read_bytes() == b"\x00\x00garbage"
+    repaired = run("doctor", "--repair", home=home)
+    assert repaired.returncode == 0, repaired.stdout
+    assert "repaired" in repaired.stdout
+    assert list(home.glob("marks.json.damaged-*"))[0].read_bytes() == b"\x00\x00garbage"
+    shown = json.loads(run("show", "flexvar", "--json", home=home).stdout)
+    assert shown["starred"] is True

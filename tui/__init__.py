@@ -1,0 +1,1 @@
+"""paperdeck's terminal front end: the `paperdeck` command and the Textual browser."""

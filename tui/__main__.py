@@ -1,0 +1,124 @@
+"""`paperdeck`: the command line. With no subcommand it opens the browser on the library.
+
+Errors a user can cause are caught here, once, and printed as one line with exit code 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from store.errors import PaperdeckError, RefError
+from store.library import Library
+from store.locations import library_dir, sample_dumps
+from tui import commands
+
+SORT_CHOICES = ("relevance", "date", "upvotes", "title", "added")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argparse tree of every subcommand."""
+    library_help = "library folder (default: $PAPERDECK_HOME or the user data dir)"
+    # Subcommands accept --library too; SUPPRESS keeps their missing option from erasing the top-level one.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--library", metavar="DIR", default=argparse.SUPPRESS, help=library_help)
+    parser = argparse.ArgumentParser(
+        prog="paperdeck", description="A keyboard-driven terminal browser for Hugging Face Daily Papers."
+    )
+    parser.add_argument("--library", metavar="DIR", help=library_help)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_text, description=help_text, parents=[common])
+
+    add("browse", "open the browser (the default)")
+    imp = add("import", "import Daily Papers page dumps (FILE or - for standard input)")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    lst = add("list", "list papers matching a query")
+    lst.add_argument("query", nargs="*", help='query: words, "phrase", tag:X, is:starred, has:code, year:2024 …')
+    lst.add_argument("--starred", action="store_true", help="only starred papers")
+    lst.add_argument("--unread", action="store_true", help="only unread papers")
+    lst.add_argument("--tag", action="append", metavar="TAG", help="only papers with this tag (repeatable)")
+    lst.add_argument("--sort", choices=SORT_CHOICES, default="relevance")
+    lst.add_argument("--limit", type=int, metavar="N", help="at most N papers")
+    lst.add_argument("--json", action="store_true", help="JSON output")
+    show = add("show", "show one paper")
+    show.add_argument("ref", metavar="REF", help="paper id or unique id prefix")
+    show.add_argument("--json", action="store_true")
+    for name, help_text in (
+        ("star", "star a paper"),
+        ("unstar", "unstar a paper"),
+        ("read", "mark a paper read"),
+        ("unread", "mark a paper unread"),
+    ):
+        add(name, help_text).add_argument("ref", metavar="REF")
+    for name, help_text in (("tag", "add tags to a paper"), ("untag", "remove tags from a paper")):
+        tagger = add(name, help_text)
+        tagger.add_argument("ref", metavar="REF")
+        tagger.add_argument("tags", nargs="+", metavar="TAG")
+    tags = add("tags", "list tags with counts")
+    tags.add_argument("--json", action="store_true")
+    link = add("link", "print a paper's primary link")
+    link.add_argument("ref", metavar="REF")
+    link.add_argument("--all", action="store_true", help="every link with its kind")
+    doctor = add("doctor", "check the library files; --repair restores damaged ones from the automatic backups")
+    doctor.add_argument("--repair", action="store_true", help="restore damaged files from their newest good backup")
+    return parser
+
+
+def open_library(folder_override: str | None, *, with_sample: bool = True) -> tuple[Library, str | None]:
+    """Open (creating if needed) the library; on first run load the bundled sample and
+    return the one-time message that says so."""
+    library = Library.open(library_dir(folder_override))
+    if library.is_new and with_sample:
+        report = library.import_parsed(commands.parse_inputs([str(path) for path in sample_dumps()]))
+        return library, f"Loaded {report.new} sample papers; import your own with `paperdeck import FILE`"
+    return library, None
+
+
+def run(argv: Sequence[str]) -> int:
+    """Parse arguments, run the command, return the exit code."""
+    args = build_parser().parse_args(argv)
+    command = args.command or "browse"
+    if command == "import":
+        # Parse everything first: bad input must leave the library (even its folder) as it was.
+        results = commands.parse_inputs(args.files)
+        return commands.cmd_import(args, open_library(args.library, with_sample=False)[0], results)
+    if command == "doctor":
+        return commands.cmd_doctor(args, library_dir(args.library))
+    library, welcome = open_library(args.library)
+    if command == "browse":
+        from tui.app import run_browser  # Textual loads only when the browser is wanted
+
+        return run_browser(library, welcome)
+    if welcome:
+        commands.err.print(welcome, markup=False)
+    handlers = {
+        "list": commands.cmd_list,
+        "show": commands.cmd_show,
+        "tags": commands.cmd_tags,
+        "link": commands.cmd_link,
+    }
+    handler = handlers.get(command, commands.cmd_mark)
+    return handler(args, library)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `paperdeck` console script."""
+    try:
+        return run(sys.argv[1:] if argv is None else argv)
+    except RefError as error:
+        commands.err.print(f"paperdeck: {error}", markup=False)
+        for candidate in error.candidates[:20]:
+            commands.err.print(f"  {candidate}", markup=False)
+        return 1
+    except PaperdeckError as error:
+        commands.err.print(f"paperdeck: {error}", markup=False)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""The Textual app: theme, keymap from the config file, command palette, and the main screen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from store.library import Library
+from store.locations import config_path
+from tui.config import Config, load_config
+from tui.screens.help import HelpRow
+from tui.screens.main import MainScreen
+from tui.widgets.abstract_view import AbstractView
+from tui.widgets.filter_bar import FilterBar
+from tui.widgets.paper_list import PaperList
+
+SECTIONS: tuple[tuple[str, type], ...] = (
+    ("browser", MainScreen),
+    ("list", PaperList),
+    ("viewer", AbstractView),
+    ("filter", FilterBar),
+)
+
+
+class PaperdeckApp(App[int]):
+    """paperdeck's browser."""
+
+    TITLE = "paperdeck"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette"),
+    ]
+
+    def __init__(self, library: Library, config: Config | None = None, welcome: str | None = None) -> None:
+        super().__init__()
+        self.library = library
+        self.welcome = welcome
+        self.config = config or load_config(config_path(library.folder))
+        self.osc52_enabled = self.config.osc52
+        if self.config.theme:
+            self.theme = self.config.theme if self.config.theme in self.available_themes else self.theme
+
+    def on_mount(self) -> None:
+        """Apply the user's keymap and open the main screen."""
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        self.push_screen(MainScreen(self.library, read_delay=self.config.read_delay))
+        if self.welcome:
+            self.notify(self.welcome, title="Welcome to paperdeck", timeout=10)
+        for problem in self.config.problems:
+            self.notify(problem, severity="warning", timeout=10)
+
+    def describe_bindings(self, screen: Screen[object]) -> list[HelpRow]:
+        """Every binding of the browser, with the user's keymap applied, for the help screen."""
+        keymap = self.config.keymap
+        rows: list[HelpRow] = []
+        for section, owner in (*SECTIONS, ("app", type(self))):
+            for binding in owner.BINDINGS:
+                if not isinstance(binding, Binding):
+                    continue
+                keys = keymap.get(binding.id or "", binding.key)
+                display = ", ".join(self.get_key_display(Binding(key, "")) for key in keys.split(","))
+                rows.append((section, display, binding.description, binding.id or ""))
+        return rows
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette offers every main-screen action, with its key, besides Textual's own."""
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, MainScreen):
+            return
+        for binding in MainScreen.BINDINGS:
+            if isinstance(binding, Binding) and binding.description and not binding.id.startswith("main.copy_"):
+                keys = self.config.keymap.get(binding.id or "", binding.key)
+                yield SystemCommand(binding.description, f"key: {keys}", partial(screen.run_action, binding.action))
+
+    async def action_quit(self) -> None:
+        """q: remember the browser state, then leave."""
+        if isinstance(self.screen, MainScreen):
+            self.screen.save_state()
+        self.exit(0)
+
+
+def run_browser(library: Library, welcome: str | None = None) -> int:
+    """Open the browser on `library` (with a one-time welcome toast) and return the exit code."""
+    return PaperdeckApp(library, welcome=welcome).run() or 0

@@ -1,0 +1,234 @@
+"""The scriptable subcommands: import, list, show, star, tag, tags, read, link, doctor.
+
+Each takes the parsed argparse namespace and an open Library, prints a rich table on a
+terminal, plain tab-separated text when piped, or JSON with --json, and returns an exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from store.dumps import ParseResult, decode_dump, parse_file, parse_text
+from store.errors import PaperdeckError
+from store.library import Library
+from store.models import Marks, Paper
+
+# Below this many bytes an import finishes before a progress bar would be worth drawing.
+PROGRESS_MIN_BYTES = 2_000_000
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def paper_record(paper: Paper, marks: Marks) -> dict[str, Any]:
+    """The JSON object of a paper for scripts: catalog fields plus marks and primary link."""
+    record = paper.to_dict()
+    primary = paper.primary_link
+    record["primary_link"] = primary.url if primary else None
+    record["starred"] = marks.starred
+    record["tags"] = list(marks.tags)
+    record["read"] = marks.read
+    return record
+
+
+def emit(line: str) -> None:
+    """One line of plain output, as is (rich would expand tabs and wrap)."""
+    sys.stdout.write(line + "\n")
+
+
+def print_json(data: Any) -> None:
+    """JSON on stdout, one document, UTF-8."""
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n")
+
+
+def parse_inputs(names: Sequence[str]) -> list[ParseResult]:
+    """Parse every input before anything is written: one bad file stops the whole import."""
+    sizes = [_input_size(name) for name in names]
+    results: list[ParseResult] = []
+    show_bar = out.is_terminal and sum(sizes) >= PROGRESS_MIN_BYTES
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not show_bar,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("Parsing", total=len(names))
+        for name in names:
+            if name == "-":
+                text = decode_dump(sys.stdin.buffer.read(), "<stdin>")
+                results.append(parse_text(text, "<stdin>", "stdin"))
+            else:
+                results.append(parse_file(Path(name)))
+            progress.advance(task)
+    return results
+
+
+def _input_size(name: str) -> int:
+    try:
+        return Path(name).stat().st_size if name != "-" else 0
+    except OSError:
+        return 0
+
+
+def cmd_import(args: argparse.Namespace, library: Library, results: list[ParseResult]) -> int:
+    """Merge already-parsed dumps into the library and print warnings and the summary line."""
+    report = library.import_parsed(results)
+    for warning in report.warnings:
+        err.print(f"warning: {warning}", markup=False)
+    emit(report.summary())
+    return 0
+
+
+def _query_from_options(args: argparse.Namespace) -> str:
+    parts = list(args.query or [])
+    if args.starred:
+        parts.append("is:starred")
+    if args.unread:
+        parts.append("is:unread")
+    parts.extend(f"tag:{tag}" for tag in args.tag or [])
+    return " ".join(parts)
+
+
+def cmd_list(args: argparse.Namespace, library: Library) -> int:
+    """List papers, filtered by the query language and the shortcut options."""
+    from store.search import SearchIndex  # only `list` needs the index; import stays light
+
+    index = SearchIndex(library.papers.values())
+    result = index.search(_query_from_options(args), library.marks, sort=args.sort)
+    for warning in result.warnings:
+        err.print(f"warning: {warning}", markup=False)
+    ids = result.ids[: args.limit] if args.limit else result.ids
+    papers = [library.papers[paper_id] for paper_id in ids]
+    if args.json:
+        print_json([paper_record(paper, library.marks_of(paper.id)) for paper in papers])
+        return 0
+    if not out.is_terminal:
+        for paper in papers:
+            marks = library.marks_of(paper.id)
+            flags = ("*" if marks.starred else "-") + ("r" if marks.read else "-")
+            emit("\t".join([paper.id, flags, paper.published or "", paper.title]))
+        return 0
+    table = Table(show_edge=False, pad_edge=False, expand=True)
+    table.add_column("", width=1)
+    table.add_column("title", ratio=1, no_wrap=True, overflow="ellipsis")
+    table.add_column("tags", max_width=24, no_wrap=True, overflow="ellipsis")
+    table.add_column("date", no_wrap=True)
+    table.add_column("▲", justify="right")
+    table.add_column("id", max_width=30, no_wrap=True, overflow="ellipsis", style="dim")
+    for paper in papers:
+        marks = library.marks_of(paper.id)
+        table.add_row(
+            "★" if marks.starred else ("" if marks.read else "•"),
+            paper.title,
+            " ".join(marks.tags),
+            paper.published or "",
+            "" if paper.upvotes is None else str(paper.upvotes),
+            paper.id,
+        )
+    out.print(table)
+    out.print(f"{len(papers)} of {len(library.papers)} papers", style="dim")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, library: Library) -> int:
+    """Show one paper in full."""
+    paper = library.resolve(args.ref)
+    marks = library.marks_of(paper.id)
+    if args.json:
+        print_json(paper_record(paper, marks))
+        return 0
+    lines = [paper.title, f"id: {paper.id}"]
+    meta = paper.describe()
+    if meta:
+        lines.append(" · ".join(meta))
+    state = ("starred" if marks.starred else "not starred") + (", read" if marks.read else ", unread")
+    lines.append(f"{state}; tags: {', '.join(marks.tags) or '-'}")
+    for number, link in enumerate(paper.links, start=1):
+        lines.append(f"[{number}] {link.kind} {link.url}")
+    lines.extend(["", paper.abstract])
+    for line in lines:
+        emit(line)
+    return 0
+
+
+def cmd_mark(args: argparse.Namespace, library: Library) -> int:
+    """star / unstar / read / unread / tag / untag one paper."""
+    paper = library.resolve(args.ref)
+    command = args.command
+    if command in ("star", "unstar"):
+        library.set_starred(paper.id, command == "star")
+    elif command in ("read", "unread"):
+        library.set_read(paper.id, command == "read")
+    elif command == "tag":
+        library.add_tags(paper.id, args.tags)
+    else:
+        library.remove_tags(paper.id, args.tags)
+    marks = library.marks_of(paper.id)
+    tags = f" [{', '.join(marks.tags)}]" if marks.tags else ""
+    emit(f"{'★' if marks.starred else '☆'} {paper.id}{tags}")
+    return 0
+
+
+def cmd_tags(args: argparse.Namespace, library: Library) -> int:
+    """Every tag with its paper count, most used first."""
+    counts = sorted(library.tag_counts().items(), key=lambda item: (-item[1], item[0]))
+    if args.json:
+        print_json([{"tag": tag, "count": count} for tag, count in counts])
+        return 0
+    for tag, count in counts:
+        emit(f"{count}\t{tag}")
+    return 0
+
+
+def cmd_link(args: argparse.Namespace, library: Library) -> int:
+    """Print the primary link, or every link with its kind; exit 1 when there is none."""
+    paper = library.resolve(args.ref)
+    if not paper.links:
+        raise PaperdeckError(f"{paper.id}: no links in this paper")
+    if args.all:
+        for link in paper.links:
+            emit(f"{link.kind}\t{link.url}")
+    else:
+        primary = paper.primary_link
+        assert primary is not None
+        emit(primary.url)
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace, folder: Path) -> int:
+    """Check the library files; with --repair restore damaged ones from their newest good backup."""
+    from store.backups import check_file, repair_file
+    from store.library import CATALOG_FILE, MARKS_FILE
+
+    if not (folder / CATALOG_FILE).exists():
+        emit(f"{folder}: no library here yet (it is created on first use)")
+        return 0
+    healthy = True
+    for name, kind in ((CATALOG_FILE, "catalog"), (MARKS_FILE, "marks")):
+        path = folder / name
+        report = repair_file(path, kind) if args.repair else None
+        problem = report.problem if report else check_file(path, kind)
+        if problem is None:
+            emit(f"ok       {path}")
+            continue
+        emit(f"damaged  {problem}")
+        if report and report.repaired_from:
+            aside = f"; the damaged file was kept as {report.moved_aside}" if report.moved_aside else ""
+            emit(f"repaired {path} from {report.repaired_from}{aside}")
+        else:
+            healthy = False
+            for note in report.notes if report else ["run `paperdeck doctor --repair` to restore the last good backup"]:
+                emit(f"         {note}")
+    return 0 if healthy else 1

@@ -1,0 +1,1 @@
+"""Screens own state and handle actions: the main browser, help, and small modals."""

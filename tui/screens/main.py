@@ -1,0 +1,279 @@
+"""The main screen: owns the browsing state (query, sort, results, highlighted paper) and
+turns key presses into Library calls, then tells the widgets what to show."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import ClassVar
+
+from store.search import SORTS, SearchIndex, SearchResult
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer
+
+from store.errors import PaperdeckError
+from store.library import Library
+from store.models import Marks, Paper
+from tui.actions import PaperActions
+from tui.widgets.abstract_view import AbstractView
+from tui.widgets.facets import Facets
+from tui.widgets.filter_bar import FilterBar, StatusLine
+from tui.widgets.paper_list import PaperList, Row
+
+EMPTY_LIBRARY = "No papers yet.\n\nImport Daily Papers pages from a shell:\n    paperdeck import FILE..."
+
+
+def short_title(paper: Paper, width: int = 40) -> str:
+    """A title cut for toasts: `FlexVAR: Flexible Visual…`."""
+    return paper.title if len(paper.title) <= width else paper.title[: width - 1].rstrip() + "…"
+
+
+class MainScreen(PaperActions, Screen[None]):
+    """List pane, abstract viewer, filter bar, facets and footer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_filter", "Filter", id="main.filter"),
+        Binding("s", "toggle_star", "Star", id="main.star"),
+        Binding("t", "add_tags", "Tag", id="main.tag"),
+        Binding("T", "remove_tag", "Untag", id="main.untag"),
+        Binding("c", "copy_primary", "Copy link", id="main.copy"),
+        Binding("L", "pick_link", "Links", id="main.links"),
+        Binding("o", "open_primary", "Open", id="main.open"),
+        Binding("r", "toggle_read", "Read", id="main.read"),
+        Binding("S", "cycle_sort", "Sort", id="main.sort"),
+        Binding("b", "toggle_facets", "Facets", id="main.facets"),
+        Binding("tab", "switch_pane", "Switch pane", show=False, id="main.switch"),
+        Binding("R", "refresh_library", "Reload", show=False, id="main.reload"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="main.clear"),
+        Binding("question_mark,f1", "help", "Help", id="main.help"),
+        *(
+            Binding(str(number), f"copy_link({number})", f"Copy link {number}", show=False, id=f"main.copy_{number}")
+            for number in range(1, 10)
+        ),
+    ]
+
+    DEFAULT_CSS = """
+    MainScreen #panes { height: 1fr; }
+    MainScreen #list { width: 3fr; min-width: 30; }
+    MainScreen #viewer { width: 2fr; border-left: solid $panel; }
+    MainScreen #facets { display: none; }
+    MainScreen.facets-open #facets { display: block; }
+    MainScreen.narrow #panes { layout: vertical; }
+    MainScreen.narrow #viewer { width: 1fr; height: 1fr; border-left: none; border-top: solid $panel; }
+    MainScreen.narrow #list { height: 1fr; }
+    MainScreen.narrow #facets { width: 100%; height: auto; max-height: 8; border-right: none; }
+    """
+
+    def __init__(self, library: Library, read_delay: float = 2.0) -> None:
+        super().__init__()
+        self.library = library
+        self.read_delay = read_delay
+        self.index = SearchIndex(library.papers.values())
+        self.query_text = ""
+        self.sort = "relevance"
+        self.result = SearchResult(ids=[], warnings=[], highlight_terms=[], ranked=False)
+        self._read_timer: Timer | None = None
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        """Filter bar and status on top, facets | list | viewer, footer below."""
+        with Vertical():
+            yield FilterBar(id="filter")
+            yield StatusLine(id="status")
+            with Horizontal(id="panes"):
+                yield Facets(id="facets")
+                yield PaperList(self, id="list")
+                yield AbstractView(id="viewer")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Restore the last filter, sort and highlighted paper, then watch the disk."""
+        state = self.library.load_state()
+        self.sort = state.get("sort") if state.get("sort") in SORTS else "relevance"
+        query = state.get("query") if isinstance(state.get("query"), str) else ""
+        self.filter_bar.value = query
+        self.query_text = query
+        self.apply_query(keep=state.get("highlighted") if isinstance(state.get("highlighted"), str) else None)
+        self.paper_list.focus()
+        self.update_facets()
+        # Two stat() calls: cheap enough to notice another process's import or marks quickly.
+        self.set_interval(2.0, self.pick_up_changes)
+
+    def on_resize(self) -> None:
+        """Stack the panes on terminals narrower than 100 columns."""
+        self.set_class(self.size.width < 100, "narrow")
+
+    @property
+    def paper_list(self) -> PaperList:
+        """The list pane."""
+        return self.query_one("#list", PaperList)
+
+    @property
+    def viewer(self) -> AbstractView:
+        """The abstract viewer."""
+        return self.query_one("#viewer", AbstractView)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        """The filter input."""
+        return self.query_one("#filter", FilterBar)
+
+    # --- RowSource for the virtual list -----------------------------------------------------------
+
+    def row(self, paper_id: str) -> Row:
+        """What the list shows for a paper, read from memory."""
+        paper = self.library.papers[paper_id]
+        marks = self.library.marks_of(paper_id)
+        primary = paper.primary_link
+        return Row(
+            title=paper.title,
+            starred=marks.starred,
+            unread=not marks.read,
+            tags=tuple(marks.tags),
+            link_kind=primary.kind if primary else None,
+            date=paper.published or "",
+            upvotes=paper.upvotes,
+        )
+
+    # --- state -> widgets -------------------------------------------------------------------------
+
+    @property
+    def current_paper(self) -> Paper | None:
+        """The highlighted paper, if any."""
+        paper_id = self.paper_list.highlighted_id
+        return self.library.papers.get(paper_id) if paper_id else None
+
+    def apply_query(self, keep: str | None = None) -> None:
+        """Run the query and sort against the index and show the result."""
+        self.result = self.index.search(self.query_text, self.library.marks, sort=self.sort)
+        self.paper_list.set_ids(self.result.ids, keep=keep)
+        self.update_status()
+
+    def update_status(self) -> None:
+        """The status line: counts, sort, and any warning about the query."""
+        starred = sum(1 for marks in self.library.marks.values() if marks.starred)
+        sort = self.sort if self.result.ranked or self.sort != "relevance" else "added"
+        text = f"{len(self.result.ids)} of {len(self.library.papers)} papers · {starred} starred · sort: {sort}"
+        if self.result.warnings:
+            text += " · ⚠ " + "; ".join(self.result.warnings)
+        self.query_one(StatusLine).update(text)
+
+    def update_facets(self) -> None:
+        """Fresh counts in the facets sidebar."""
+        marks = self.library.marks
+        unread = len(self.library.papers) - sum(
+            1 for paper_id, m in marks.items() if m.read and paper_id in self.library.papers
+        )
+        tags = sorted(self.library.tag_counts().items(), key=lambda item: (-item[1], item[0]))
+        self.query_one(Facets).show_counts(
+            len(self.library.papers), sum(1 for m in marks.values() if m.starred), unread, tags
+        )
+
+    def show_current(self) -> None:
+        """Put the highlighted paper (or an empty-state hint) in the viewer."""
+        paper = self.current_paper
+        if paper is None:
+            if not self.library.papers:
+                hint = EMPTY_LIBRARY
+            else:
+                hint = f"No paper matches “{self.query_text}”.\n\nPress Esc to clear the filter."
+            self.viewer.show(None, None, empty=hint)
+            return
+        self.viewer.show(paper, self.library.marks_of(paper.id), self.result.highlight_terms)
+
+    def marks_changed(self, paper: Paper) -> None:
+        """After a mark: repaint rows, viewer, counts; re-run a query that filters on marks."""
+        self.paper_list.refresh_rows()
+        self.show_current()
+        self.update_facets()
+        if any(token in self.query_text for token in ("is:", "tag:", "#")):
+            self.apply_query(keep=paper.id)
+        else:
+            self.update_status()
+
+    # --- events ----------------------------------------------------------------------------
+
+    @on(FilterBar.Changed, "#filter")
+    def filter_changed(self, event: FilterBar.Changed) -> None:
+        """Every keystroke re-filters (the index answers within a frame at 100k papers)."""
+        self.query_text = event.value
+        self.apply_query()
+
+    @on(FilterBar.Done)
+    def filter_done(self, event: FilterBar.Done) -> None:
+        """Enter keeps the filter, Esc cleared it; either way back to the list."""
+        self.paper_list.focus()
+
+    @on(PaperList.Highlighted)
+    def highlighted(self, event: PaperList.Highlighted) -> None:
+        """Show the paper and start the read timer."""
+        self.show_current()
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        if event.paper_id and self.read_delay > 0 and not self.library.marks_of(event.paper_id).read:
+            self._read_timer = self.set_timer(self.read_delay, lambda: self.mark_read_after_delay(event.paper_id))
+
+    def mark_read_after_delay(self, paper_id: str | None) -> None:
+        """A paper that stayed highlighted for `read_delay` seconds counts as read."""
+        if paper_id is None or paper_id != self.paper_list.highlighted_id:
+            return
+        if self.library.marks_of(paper_id).read:
+            return
+        try:
+            self.library.set_read(paper_id, True)
+        except PaperdeckError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.marks_changed(self.library.papers[paper_id])
+
+    @on(PaperList.Selected)
+    def selected(self, event: PaperList.Selected) -> None:
+        """Enter on a paper: read it in the viewer."""
+        self.viewer.focus()
+
+    @on(Facets.Chosen)
+    def facet_chosen(self, event: Facets.Chosen) -> None:
+        """A facet replaces the filter."""
+        self.set_query(event.query)
+        self.paper_list.focus()
+
+    def set_query(self, query: str) -> None:
+        """Replace the filter text (and run it)."""
+        self.query_text = query
+        with self.filter_bar.prevent(FilterBar.Changed):
+            self.filter_bar.value = query
+        self.apply_query()
+
+    def pick_up_changes(self) -> None:
+        """Show papers imported and marks made by another process since the last look."""
+        try:
+            refresh = self.library.refresh()
+        except PaperdeckError as error:
+            self.notify(str(error), severity="error")
+            return
+        if refresh.new_ids:
+            self.index.add(self.library.papers[paper_id] for paper_id in refresh.new_ids)
+            self.notify(f"{len(refresh.new_ids)} new papers imported")
+        if refresh.new_ids or refresh.marks_changed:
+            self.apply_query()
+            self.paper_list.refresh_rows()
+            self.update_facets()
+            self.show_current()
+
+    def save_state(self) -> None:
+        """Remember filter, sort and highlighted paper for the next start."""
+        state = {"query": self.query_text, "sort": self.sort, "highlighted": self.paper_list.highlighted_id}
+        # Losing the remembered filter is not worth blocking quit.
+        with contextlib.suppress(PaperdeckError):
+            self.library.save_state(state)
+
+    def current_marks(self) -> Marks:
+        """Marks of the highlighted paper (empty if none)."""
+        paper = self.current_paper
+        return self.library.marks_of(paper.id) if paper else Marks()

@@ -1,0 +1,226 @@
+"""Small modal screens: add tags, remove a tag, pick a link, confirm, show text to copy by hand."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Input, Label, OptionList, TextArea
+from textual.widgets.option_list import Option
+
+MODAL_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{
+    width: 80%; max-width: 90; height: auto; max-height: 90%;
+    border: round $accent; background: $panel; padding: 0 1;
+}}
+{name} Label.title {{ text-style: bold; width: 100%; }}
+{name} Label.hint {{ color: $text-muted; width: 100%; }}
+{name} OptionList {{ height: auto; max-height: 16; border: none; }}
+"""
+
+
+def split_tags(text: str) -> list[str]:
+    """`diffusion, to read,` -> ["diffusion", "to read"]."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+class LastTagSuggester(Suggester):
+    """Completes the tag being typed after the last comma from the tags already in use."""
+
+    def __init__(self, tags: list[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=False)
+        self.tags = tags
+
+    async def get_suggestion(self, value: str) -> str | None:
+        """The whole input with its last tag completed, or None."""
+        head, _, last = value.rpartition(",")
+        stem = last.lstrip().lower()
+        if not stem:
+            return None
+        for tag in self.tags:
+            if tag.startswith(stem) and tag != stem:
+                prefix = f"{head}, " if head else ""
+                return prefix + tag
+        return None
+
+
+class TagEditor(ModalScreen[list[str] | None]):
+    """t: type one or more tags, comma separated; Tab/→ accepts a completion."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="TagEditor")
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="tags.cancel")]
+
+    def __init__(self, known_tags: list[str]) -> None:
+        super().__init__()
+        self.known_tags = known_tags
+
+    def compose(self) -> ComposeResult:
+        """A title, the input and a hint with the tags in use."""
+        with Vertical():
+            yield Label("Add tags (comma separated)", classes="title")
+            yield Input(placeholder="e.g. to-read, diffusion", suggester=LastTagSuggester(self.known_tags), id="tags")
+            known = " ".join(f"#{tag}" for tag in self.known_tags[:20]) or "no tags yet"
+            yield Label(f"→ completes · Enter adds · Esc cancels · in use: {known}", classes="hint")
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        """Enter: add the tags typed (nothing typed = cancel)."""
+        self.dismiss(split_tags(event.value) or None)
+
+    def action_cancel(self) -> None:
+        """Esc: close without tagging."""
+        self.dismiss(None)
+
+
+class _PickerScreen(ModalScreen[str | None]):
+    """A titled OptionList; Enter returns the option id, Esc cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "cancel", "Cancel", id="picker.cancel"),
+        Binding("j", "down", "Down", show=False, id="picker.down"),
+        Binding("k", "up", "Up", show=False, id="picker.up"),
+    ]
+
+    def __init__(self, title: str, hint: str, options: list[Option]) -> None:
+        super().__init__()
+        self.title_text, self.hint, self.options = title, hint, options
+
+    def compose(self) -> ComposeResult:
+        """Title, options, hint."""
+        with Vertical():
+            yield Label(self.title_text, classes="title")
+            yield OptionList(*self.options)
+            yield Label(self.hint, classes="hint")
+
+    def action_down(self) -> None:
+        """j: next option."""
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_up(self) -> None:
+        """k: previous option."""
+        self.query_one(OptionList).action_cursor_up()
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        """Enter: return the option's id."""
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        """Esc: nothing chosen."""
+        self.dismiss(None)
+
+
+class TagRemover(_PickerScreen):
+    """T: pick one of the paper's tags to remove."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="TagRemover")
+
+    def __init__(self, tags: list[str]) -> None:
+        super().__init__("Remove which tag?", "Enter removes · Esc cancels", [Option(f"#{t}", id=t) for t in tags])
+
+
+class LinkPicker(ModalScreen[tuple[str, str] | None]):
+    """L: the paper's links; Enter/c copies, o opens."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="LinkPicker")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "cancel", "Cancel", id="links.cancel"),
+        Binding("c", "choose('copy')", "Copy", id="links.copy"),
+        Binding("o", "choose('open')", "Open", id="links.open"),
+        Binding("j", "down", "Down", show=False, id="links.down"),
+        Binding("k", "up", "Up", show=False, id="links.up"),
+    ]
+
+    def __init__(self, links: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.links = links
+
+    def compose(self) -> ComposeResult:
+        """Numbered links with their kind."""
+        with Vertical():
+            yield Label("Links", classes="title")
+            yield OptionList(
+                *(Option(f"[{n}] {kind:<8} {url}", id=url) for n, (kind, url) in enumerate(self.links, start=1))
+            )
+            yield Label("Enter/c copies · o opens in the browser · Esc closes", classes="hint")
+
+    def action_down(self) -> None:
+        """j: next link."""
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_up(self) -> None:
+        """k: previous link."""
+        self.query_one(OptionList).action_cursor_up()
+
+    def action_choose(self, verb: str) -> None:
+        """Copy or open the highlighted link."""
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self.dismiss((verb, self.links[options.highlighted][1]))
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        """Enter copies."""
+        self.dismiss(("copy", event.option.id or ""))
+
+    def action_cancel(self) -> None:
+        """Esc: nothing."""
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question: y/Enter yes, n/Esc no."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="ConfirmScreen")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape,q", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        """The question and the keys."""
+        with Vertical():
+            yield Label(self.question, classes="title")
+            yield Label("y / Enter: yes · n / Esc: no", classes="hint")
+
+    def action_answer(self, yes: bool) -> None:
+        """Close with the answer."""
+        self.dismiss(yes)
+
+
+class ShowTextScreen(ModalScreen[None]):
+    """Text to select and copy by hand when no clipboard is reachable."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="ShowTextScreen") + "ShowTextScreen TextArea { height: 5; }"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close", id="show.close")]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text, self.text = title, text
+
+    def compose(self) -> ComposeResult:
+        """A read-only text area with the text selected."""
+        with Vertical():
+            yield Label(self.title_text, classes="title")
+            yield TextArea(self.text, read_only=True, soft_wrap=True, id="text")
+            yield Label("Select with the mouse (shift+drag in tmux) · Esc closes", classes="hint")
+
+    def on_mount(self) -> None:
+        """Select everything so a terminal copy takes it all."""
+        area = self.query_one(TextArea)
+        area.focus()
+        area.select_all()
+
+    def action_close(self) -> None:
+        """Esc: close."""
+        self.dismiss(None)

@@ -1,0 +1,57 @@
+"""The filter bar: one line of query language, plus the status line under it."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Input, Static
+
+
+class FilterBar(Input):
+    """Where the query is typed; Enter goes back to the list keeping it, Esc clears it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "clear_filter", "Clear filter", id="filter.clear"),
+        Binding("down", "done", "To list", show=False, id="filter.to_list"),
+    ]
+
+    DEFAULT_CSS = """
+    FilterBar { border: none; height: 1; padding: 0 1; background: $boost; }
+    FilterBar:focus { border: none; background: $primary 20%; }
+    """
+
+    class Done(Message):
+        """The user left the filter bar; `cleared` when Esc emptied it."""
+
+        def __init__(self, cleared: bool) -> None:
+            super().__init__()
+            self.cleared = cleared
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(
+            placeholder='/ filter: words "phrase" #tag is:starred is:unread has:code year:2024 upvotes:>=5',
+            id=id,
+        )
+
+    def action_clear_filter(self) -> None:
+        """Esc: empty the filter and go back to the list."""
+        self.value = ""
+        self.post_message(self.Done(cleared=True))
+
+    def action_done(self) -> None:
+        """Back to the list, keeping the filter."""
+        self.post_message(self.Done(cleared=False))
+
+    async def action_submit(self) -> None:
+        """Enter: back to the list, keeping the filter."""
+        self.post_message(self.Done(cleared=False))
+
+
+class StatusLine(Static):
+    """`37 of 362 papers · 5 starred · sort: relevance` and any query warning."""
+
+    DEFAULT_CSS = """
+    StatusLine { height: 1; padding: 0 1; color: $text-muted; background: $boost; }
+    """
