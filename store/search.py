@@ -376,5 +376,3 @@ class SearchIndex:
 def _reverse_date(published: str | None, position: int) -> tuple[int, int, int, int]:
     year, month, day = date_sort_key(published)
     return (-year, -month, -day, position) if published else (1, 0, 0, position)
-
-

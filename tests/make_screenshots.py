@@ -1,6 +1,6 @@
 """Regenerate the README screenshots: drives the browser headless on the bundled sample.
 
-    python -m tests.make_screenshots        # writes screenshots/*.svg
+python -m tests.make_screenshots        # writes screenshots/*.svg
 """
 
 from __future__ import annotations

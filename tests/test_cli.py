@@ -176,6 +176,6 @@ def test_doctor_reports_and_repairs(home: Path) -> None:
     repaired = run("doctor", "--repair", home=home)
     assert repaired.returncode == 0, repaired.stdout
     assert "repaired" in repaired.stdout
-    assert list(home.glob("marks.json.damaged-*"))[0].read_bytes() == b"\x00\x00garbage"
+    assert next(iter(home.glob("marks.json.damaged-*"))).read_bytes() == b"\x00\x00garbage"
     shown = json.loads(run("show", "flexvar", "--json", home=home).stdout)
     assert shown["starred"] is True
