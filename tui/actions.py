@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from store.search import SORTS
-
 from store.errors import PaperdeckError
 from store.links import is_safe_url
 from store.models import Paper
+from store.search import SORTS
 from tui.clipboard import copy_text, osc52_possible
 from tui.opener import open_url
 from tui.screens.modals import ConfirmScreen, LinkPicker, ShowTextScreen, TagEditor, TagRemover

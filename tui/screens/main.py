@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 from typing import ClassVar
 
-from store.search import SORTS, SearchIndex, SearchResult
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,6 +17,7 @@ from textual.widgets import Footer
 from store.errors import PaperdeckError
 from store.library import Library
 from store.models import Marks, Paper
+from store.search import SORTS, SearchIndex, SearchResult
 from tui.actions import PaperActions
 from tui.widgets.abstract_view import AbstractView
 from tui.widgets.facets import Facets
