@@ -8,21 +8,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from store.text import fold_ascii, normalize_tag
+from store.text import normalize_tag, words_of
 
 IS_FLAGS = ("starred", "read", "unread")
 HAS_FLAGS = ("code", "project", "data", "link")
-_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
-_WORD = re.compile(r"[a-z0-9]+")
+_TOKEN = re.compile(r'(-?)"([^"]*)("?)|(\S+)')
 _COMPARISON = re.compile(r"^(>=|<=|>|<|=)?(\d+)$")
 
 
-def words_of(text: str) -> list[str]:
-    """Normalized words of a text: ASCII-folded, lower case, split on anything not a letter/digit."""
-    return _WORD.findall(fold_ascii(text).lower())
-
-
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class Comparison:
     """`>=10` and friends, for numeric filters."""
 
@@ -73,11 +67,16 @@ def parse_query(text: str) -> Query:
     """Parse the query language; see the README for the forms. Never raises."""
     query = Query(text=text, typing=not text.endswith((" ", '"')))
     for match in _TOKEN.finditer(text):
-        negated, phrase, token = match.group(1), match.group(2), match.group(3)
+        negated, phrase, closed, token = match.groups()
         if phrase is not None:
-            phrase_words = " ".join(words_of(phrase))
-            if phrase_words and not negated:
-                query.phrases.append(phrase_words)
+            phrase_words = words_of(phrase)
+            if negated or not phrase_words:
+                continue
+            if closed and len(phrase_words) > 1:
+                query.phrases.append(" ".join(phrase_words))
+            else:
+                # Until the closing quote is typed the phrase filters as plain words: cheap per keystroke.
+                query.words.extend(phrase_words)
             continue
         _parse_token(token, query)
     return query

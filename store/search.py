@@ -2,27 +2,30 @@
 and abstracts with typo-tolerant, prefix and acronym matching, ranked so papers matching every
 word come first and title hits beat abstract hits.
 
-Per keystroke the work is set algebra on posting lists (C speed) plus a ranking pass bounded
-by the result size; the vocabulary is fuzzy-matched only for words it does not contain.
+Per keystroke the work is set algebra on posting lists (C speed) and a ranking pass grouped by
+score; the vocabulary is fuzzy-matched only for words it does not contain, and the match of
+each word is cached, so typing one more letter redoes only the last word.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, repeat
 
 from rapidfuzz import fuzz, process
 
 from store.models import Marks, Paper, date_sort_key
-from store.query import Query, parse_query, words_of
+from store.ordering import IdView, LazyOrder
+from store.query import Comparison, Query, parse_query
+from store.text import word_set, words_of
 
 SORTS = ("relevance", "date", "upvotes", "title", "added")
 
-# Acronyms researchers type for what titles spell out.
+# Acronyms researchers type for what titles spell out (matched against title words).
 ACRONYMS: dict[str, tuple[str, ...]] = {
     "llm": ("large", "language", "model"),
     "llms": ("large", "language", "model"),
@@ -54,10 +57,10 @@ ACRONYMS: dict[str, tuple[str, ...]] = {
 }
 TITLE_WEIGHT = 3
 ABSTRACT_WEIGHT = 1
-# Short prefixes match thousands of words; the most frequent few are what a user means.
-PREFIX_LIMIT = 40
+PREFIX_LIMIT = 40  # a short prefix matches thousands of words; the most frequent few are meant
 FUZZY_LIMIT = 6
 TIE_BREAK_LIMIT = 400
+PHRASE_CHECK_LIMIT = 3000  # abstracts checked word by word for a phrase (~5 µs each)
 
 
 @dataclass(slots=True)
@@ -70,39 +73,8 @@ class SearchResult:
     ranked: bool = False
 
 
-class IdView(Sequence[str]):
-    """Paper ids of a result without building a 100k-element list of strings per keystroke."""
-
-    __slots__ = ("_ids", "_order", "_positions")
-
-    def __init__(self, order: list[int], ids: list[str], positions: dict[str, int]) -> None:
-        self._order, self._ids, self._positions = order, ids, positions
-
-    def __len__(self) -> int:
-        return len(self._order)
-
-    def __getitem__(self, index):  # type: ignore[no-untyped-def,override]
-        if isinstance(index, slice):
-            return [self._ids[i] for i in self._order[index]]
-        return self._ids[self._order[index]]
-
-    def __iter__(self) -> Iterator[str]:
-        ids = self._ids
-        return (ids[i] for i in self._order)
-
-    def index(self, paper_id: str, start: int = 0, stop: int | None = None) -> int:  # type: ignore[override]
-        """Position of a paper id in the result (ValueError if absent)."""
-        position = self._positions.get(paper_id)
-        if position is None:
-            raise ValueError(paper_id)
-        return self._order.index(position, start, len(self._order) if stop is None else stop)
-
-    def __eq__(self, other: object) -> bool:
-        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
-
-
 def fuzzy_cutoff(word: str) -> float:
-    """Typos allowed grow with length: none under 4 letters, ~1 in 5 after."""
+    """Typos allowed grow with length: none under 4 letters, about one in five after."""
     return 101.0 if len(word) < 4 else (80.0 if len(word) < 7 else 75.0)
 
 
@@ -113,8 +85,11 @@ class SearchIndex:
         self._papers: list[Paper] = []
         self._ids: list[str] = []
         self._positions: dict[str, int] = {}
-        self._title: dict[str, list[int]] = {}
-        self._abstract: dict[str, list[int]] = {}
+        self._title: defaultdict[bytes, list[int]] = defaultdict(list)
+        self._abstract: defaultdict[bytes, list[int]] = defaultdict(list)
+        self._link_kinds: dict[str, set[int]] = {"project": set(), "code": set(), "data": set()}
+        # value -> positions, so upvotes:>=10 or year:2024 unions a few sets instead of testing 100k papers
+        self._numbers: dict[str, defaultdict[int, set[int]]] = {"upvotes": defaultdict(set), "year": defaultdict(set)}
         self._vocabulary: list[str] = []
         self._by_length: dict[int, list[str]] = {}
         self._orders: dict[str, list[int]] = {}
@@ -126,13 +101,14 @@ class SearchIndex:
         return len(self._papers)
 
     def add(self, papers: Iterable[Paper]) -> None:
-        """Index new papers; a known id replaces its record (merges only add metadata)."""
-        title_index, abstract_index = self._title, self._abstract
+        """Index new papers; a known id replaces its record (a merge only adds metadata)."""
+        title_get, abstract_get, append = self._title.__getitem__, self._abstract.__getitem__, list.append
         for paper in papers:
             position = self._positions.get(paper.id)
             if position is not None:
                 old = self._papers[position]
                 self._papers[position] = paper
+                self._index_links(paper, position)
                 if old.abstract == paper.abstract and old.title == paper.title:
                     continue
             else:
@@ -140,21 +116,36 @@ class SearchIndex:
                 self._positions[paper.id] = position
                 self._papers.append(paper)
                 self._ids.append(paper.id)
-            title_words = set(words_of(paper.title))
-            for word in title_words:
-                title_index.setdefault(word, []).append(position)
-            for word in set(words_of(paper.abstract)) - title_words:
-                abstract_index.setdefault(word, []).append(position)
+                self._index_links(paper, position)
+            title_words = word_set(paper.title)
+            abstract_words = word_set(paper.abstract) - title_words
+            # map/deque keep the per-word appends in C: this loop is most of the build time.
+            deque(map(append, map(title_get, title_words), repeat(position)), 0)
+            deque(map(append, map(abstract_get, abstract_words), repeat(position)), 0)
         self._dirty = True
         self._match_word.cache_clear()
+        self._comparison.cache_clear()
+        self._phrase_hits.cache_clear()
+
+    def _index_links(self, paper: Paper, position: int) -> None:
+        """Link kinds and numeric fields, replaced when a paper is re-added after a merge."""
+        for kind in self._link_kinds:
+            self._link_kinds[kind].discard(position)
+        for link in paper.links:
+            self._link_kinds.setdefault(link.kind, set()).add(position)
+        for name, value in (("upvotes", paper.upvotes), ("year", paper.year)):
+            for positions in self._numbers[name].values():
+                positions.discard(position)
+            if value is not None:
+                self._numbers[name][value].add(position)
 
     # --- derived structures, rebuilt lazily after add() ---------------------------------------
 
     def _refresh(self) -> None:
-        """Vocabulary lists for prefix and fuzzy matching, after papers were added."""
+        """Vocabulary lists for prefix and fuzzy matching; orders are recomputed on demand."""
         if not self._dirty:
             return
-        vocabulary = sorted(self._title.keys() | self._abstract.keys())
+        vocabulary = sorted(word.decode("ascii") for word in self._title.keys() | self._abstract.keys())
         by_length: dict[int, list[str]] = {}
         for word in vocabulary:
             by_length.setdefault(len(word), []).append(word)
@@ -164,181 +155,98 @@ class SearchIndex:
 
     def _order(self, sort: str) -> list[int]:
         """All papers in a sort order (newest/highest first; title A-Z), computed once."""
+        sort = "added" if sort == "relevance" else sort
         order = self._orders.get(sort)
         if order is None:
             papers = self._papers
-            count = range(len(papers))
-            if sort == "date":
-                order = sorted(count, key=lambda i: _reverse_date(papers[i].published, i))
-            elif sort == "upvotes":
-                order = sorted(count, key=lambda i: (-(papers[i].upvotes if papers[i].upvotes is not None else -1), i))
-            elif sort == "title":
-                order = sorted(count, key=lambda i: (papers[i].title.lower(), i))
-            else:
-                order = sorted(count, key=lambda i: (-papers[i].added, i))
+            positions = range(len(papers))
+            keys: dict[str, Callable[[int], object]] = {
+                "date": lambda i: _newest_first(papers[i].published, i),
+                "upvotes": lambda i: (-(papers[i].upvotes if papers[i].upvotes is not None else -1), i),
+                "title": lambda i: (papers[i].title.lower(), i),
+                "added": lambda i: (-papers[i].added, i),
+            }
+            order = sorted(positions, key=keys[sort])
             self._orders[sort] = order
         return order
 
-    def _rank_of(self, sort: str) -> list[int]:
-        """rank[i] = position of paper i in the sort order."""
+    def _rank(self, sort: str) -> list[int]:
+        """rank[i] = the place of paper i in the sort order."""
+        sort = "added" if sort == "relevance" else sort
         rank = self._ranks.get(sort)
         if rank is None:
-            order = self._order(sort)
-            rank = [0] * len(order)
-            for position, i in enumerate(order):
-                rank[i] = position
+            rank = [0] * len(self._papers)
+            for place, position in enumerate(self._order(sort)):
+                rank[position] = place
             self._ranks[sort] = rank
         return rank
 
     def _frequency(self, word: str) -> int:
-        return len(self._title.get(word, ())) + len(self._abstract.get(word, ()))
+        key = word.encode("ascii")
+        return len(self._title.get(key, ())) + len(self._abstract.get(key, ()))
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - one index per library; cleared on add()
+    def _known(self, word: str) -> bool:
+        key = word.encode("ascii")
+        return key in self._title or key in self._abstract
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one index per library, cleared on add()
     def _match_word(self, word: str, prefix: bool) -> tuple[frozenset[int], frozenset[int], tuple[str, ...]]:
-        """(title hits, abstract hits, vocabulary words matched) for one query word."""
+        """(title hits, abstract-only hits, vocabulary words matched) for one query word."""
         matched: list[str] = []
-        if word in self._title or word in self._abstract:
+        if self._known(word):
             matched.append(word)
-            for variant in (word + "s", word + "es", word[:-1] if word.endswith("s") else ""):
-                if variant and (variant in self._title or variant in self._abstract):
-                    matched.append(variant)
+            singular = word[:-1] if word.endswith("s") else ""
+            matched.extend(v for v in (word + "s", word + "es", singular) if v and self._known(v))
         if prefix:
             start = bisect_left(self._vocabulary, word)
-            stop = bisect_left(self._vocabulary, word + "\uffff")
+            stop = bisect_left(self._vocabulary, word + "\x7f")
             extensions = self._vocabulary[start:stop]
             if len(extensions) > PREFIX_LIMIT:
                 extensions = sorted(extensions, key=self._frequency, reverse=True)[:PREFIX_LIMIT]
             matched.extend(w for w in extensions if w not in matched)
-        if not matched:
-            cutoff = fuzzy_cutoff(word)
-            if cutoff <= 100:
-                near: list[str] = []
-                for length in range(max(1, len(word) - 2), len(word) + 3):
-                    near.extend(self._by_length.get(length, ()))
-                found = process.extract(word, near, scorer=fuzz.ratio, score_cutoff=cutoff, limit=FUZZY_LIMIT)
-                matched.extend(candidate for candidate, _, _ in found)
-        title = set(chain.from_iterable(self._title.get(w, ()) for w in matched))
-        abstract = set(chain.from_iterable(self._abstract.get(w, ()) for w in matched))
-        # Short prefixes are mostly noise inside abstracts; titles are what a user means.
-        if prefix and len(word) < 3:
-            abstract = set()
+        if not matched and fuzzy_cutoff(word) <= 100:
+            near = chain.from_iterable(self._by_length.get(n, ()) for n in range(len(word) - 2, len(word) + 3))
+            found = process.extract(
+                word, list(near), scorer=fuzz.ratio, score_cutoff=fuzzy_cutoff(word), limit=FUZZY_LIMIT
+            )
+            matched.extend(candidate for candidate, _, _ in found)
+        keys = [w.encode("ascii") for w in matched]
+        title = set(chain.from_iterable(self._title.get(k, ()) for k in keys))
+        # A one- or two-letter prefix inside abstracts is noise; in titles it is what is meant.
+        abstract = (
+            set() if prefix and len(word) < 3 else set(chain.from_iterable(self._abstract.get(k, ()) for k in keys))
+        )
         expansion = ACRONYMS.get(word)
         if expansion:
             title |= self._all_in_titles(expansion)
         return frozenset(title), frozenset(abstract - title), tuple(matched)
 
     def _all_in_titles(self, words: tuple[str, ...]) -> set[int]:
-        """Papers whose title has every word (the last also as plural)."""
+        """Papers whose title has every word (the last also as a plural)."""
         sets = []
         for index, word in enumerate(words):
-            hits = set(self._title.get(word, ()))
+            hits = set(self._title.get(word.encode("ascii"), ()))
             if index == len(words) - 1:
-                hits.update(self._title.get(word + "s", ()))
+                hits.update(self._title.get((word + "s").encode("ascii"), ()))
             sets.append(hits)
         return set.intersection(*sets) if sets else set()
 
-    # --- searching ------------------------------------------------------------------------------
+    @lru_cache(maxsize=64)  # noqa: B019 - cleared on add()
+    def _comparison(self, field_name: str, comparison: Comparison) -> frozenset[int]:
+        """Papers whose upvotes/year satisfy the comparison (none when the field is missing)."""
+        values = self._numbers[field_name]
+        return frozenset().union(*(positions for value, positions in values.items() if comparison.holds(value)))
 
-    def search(
-        self, query: str | Query, marks: Mapping[str, Marks], sort: str = "relevance", reverse: bool = False
-    ) -> SearchResult:
-        """Filter and order the papers for a query; see store.query for the language."""
-        self._refresh()
-        parsed = parse_query(query) if isinstance(query, str) else query
-        if sort not in SORTS:
-            parsed.warnings.append(f"unknown sort {sort!r}; using relevance")
-            sort = "relevance"
-        allowed = self._filter(parsed, marks)
-        highlight: list[str] = list(parsed.phrases)
-        if parsed.has_text:
-            scored = self._score_text(parsed, allowed, highlight)
-            if sort == "relevance":
-                order = self._rank(scored, parsed)
-                ranked = True
-            else:
-                order = self._ordered(set(scored), sort)
-                ranked = False
-        else:
-            order = self._ordered(allowed, sort)
-            ranked = False
-        if reverse:
-            order.reverse()
-        return SearchResult(IdView(order, self._ids, self._positions), parsed.warnings, highlight, ranked)
-
-    def _filter(self, query: Query, marks: Mapping[str, Marks]) -> set[int] | None:
-        """Papers allowed by the filters (None: all of them)."""
-        positions = self._positions
-        allowed: set[int] | None = None
-
-        def narrow(keep: set[int]) -> None:
-            nonlocal allowed
-            allowed = keep if allowed is None else allowed & keep
-
-        def marked(test) -> set[int]:  # type: ignore[no-untyped-def]
-            return {positions[pid] for pid, m in marks.items() if pid in positions and test(m)}
-
-        for tag in query.tags:
-            narrow(marked(lambda m, tag=tag: tag in m.tags))
-        starred = query.is_flags.get("starred")
-        if starred is True:
-            narrow(marked(lambda m: m.starred))
-        read = query.is_flags.get("read")
-        if read is True:
-            narrow(marked(lambda m: m.read))
-        excluded: set[int] = set()
-        for tag in query.not_tags:
-            excluded |= marked(lambda m, tag=tag: tag in m.tags)
-        if starred is False:
-            excluded |= marked(lambda m: m.starred)
-        if read is False:
-            excluded |= marked(lambda m: m.read)
-        checks = []
-        papers = self._papers
-        for flag, wanted in query.has_flags.items():
-            kinds = ("project", "code", "data") if flag == "link" else (flag,)
-            checks.append(lambda p, kinds=kinds, wanted=wanted: any(l.kind in kinds for l in p.links) == wanted)  # noqa: E741
-        if query.upvotes is not None:
-            checks.append(lambda p, c=query.upvotes: c.holds(p.upvotes))
-        if query.year is not None:
-            checks.append(lambda p, c=query.year: c.holds(p.year))
-        if checks:
-            pool = allowed if allowed is not None else range(len(papers))
-            narrow({i for i in pool if all(check(papers[i]) for check in checks)})
-        if excluded:
-            allowed = (allowed if allowed is not None else set(range(len(papers)))) - excluded
-        return allowed
-
-    def _score_text(self, query: Query, allowed: set[int] | None, highlight: list[str]) -> dict[int, int]:
-        """Score = title/abstract hits summed over words, for papers matching the most words."""
-        per_word: list[tuple[frozenset[int], frozenset[int]]] = []
-        last = len(query.words) - 1
-        for index, word in enumerate(query.words):
-            title, abstract, matched = self._match_word(word, query.typing and index == last)
-            highlight.extend(matched[:8])
-            per_word.append((title, abstract))
-        for phrase in query.phrases:
-            per_word.append(self._phrase_hits(phrase))
-        candidate_sets = [t | a for t, a in per_word]
-        if allowed is not None:
-            candidate_sets = [c & allowed for c in candidate_sets]
-        matches_all = set.intersection(*map(set, candidate_sets)) if candidate_sets else set()
-        if not matches_all and len(candidate_sets) > 1:
-            # A stray or mistyped extra word must not empty the list: keep the best partial matches.
-            counts = Counter(chain.from_iterable(candidate_sets))
-            best = max(counts.values(), default=0)
-            matches_all = {i for i, count in counts.items() if count == best}
-        scores = dict.fromkeys(matches_all, 0)
-        for title, abstract in per_word:
-            for i in title & matches_all:
-                scores[i] += TITLE_WEIGHT
-            for i in abstract & matches_all:
-                scores[i] += ABSTRACT_WEIGHT
-        return scores
-
+    @lru_cache(maxsize=64)  # noqa: B019 - cleared on add()
     def _phrase_hits(self, phrase: str) -> tuple[frozenset[int], frozenset[int]]:
-        words = phrase.split()
-        sets = [set(self._title.get(w, ())) | set(self._abstract.get(w, ())) for w in words]
-        candidates = set.intersection(*sets) if sets else set()
+        """Papers with the words in this order in the title, or else in the abstract."""
+        word_hits = [self._match_word(word, False) for word in phrase.split()]
+        candidates = set.intersection(*(set(t | a) for t, a, _ in word_hits))
+        if len(candidates) > PHRASE_CHECK_LIMIT:
+            # Too common to check word order in every paper within a keystroke: all the words
+            # are there, title hits first.
+            in_title = set.intersection(*(set(t) for t, _, _ in word_hits))
+            return frozenset(in_title), frozenset(candidates - in_title)
         title_hits, abstract_hits = set(), set()
         for i in candidates:
             paper = self._papers[i]
@@ -348,31 +256,126 @@ class SearchIndex:
                 abstract_hits.add(i)
         return frozenset(title_hits), frozenset(abstract_hits)
 
-    def _rank(self, scores: dict[int, int], query: Query) -> list[int]:
-        """Highest score first; ties in the top group by closeness of the whole title, then
-        in the default (newest first) order."""
-        rank = self._rank_of("added")
-        order = sorted(scores, key=lambda i: (-scores[i], rank[i]))
-        if order:
-            top = scores[order[0]]
-            head = [i for i in order[:TIE_BREAK_LIMIT] if scores[i] == top]
-            if len(head) > 1:
-                text = " ".join(query.words + query.phrases)
-                closeness = {i: fuzz.token_sort_ratio(text, self._papers[i].title.lower()) for i in head}
-                head.sort(key=lambda i: -closeness[i])
-                order[: len(head)] = head
-        return order
+    # --- searching ------------------------------------------------------------------------------
 
-    def _ordered(self, subset: set[int] | None, sort: str) -> list[int]:
-        """A subset in a precomputed order: a scan for big subsets, a sort for small ones."""
-        order = self._order("added" if sort == "relevance" else sort)
+    def search(
+        self, query: str | Query, marks: Mapping[str, Marks], sort: str = "relevance", reverse: bool = False
+    ) -> SearchResult:
+        """Filter and order the papers for a query (see store.query for the language)."""
+        self._refresh()
+        parsed = parse_query(query) if isinstance(query, str) else query
+        if sort not in SORTS:
+            parsed.warnings.append(f"unknown sort {sort!r}; using relevance")
+            sort = "relevance"
+        allowed = self._filter(parsed, marks)
+        highlight: list[str] = list(parsed.phrases)
+        ranked = False
+        order: Sequence[int]
+        if parsed.has_text:
+            groups = self._text_groups(parsed, allowed, highlight)
+            if sort == "relevance":
+                order = LazyOrder(
+                    groups,
+                    self._order("added"),
+                    lambda: self._rank("added"),
+                    lambda head: self._closest_titles_first(head, parsed),
+                )
+                ranked = True
+            else:
+                order = self._ordered(set().union(*groups), sort)
+        else:
+            order = self._ordered(allowed, sort)
+        if reverse:
+            order = list(order)[::-1]
+        return SearchResult(IdView(order, self._ids, self._positions), parsed.warnings, highlight, ranked)
+
+    def _filter(self, query: Query, marks: Mapping[str, Marks]) -> set[int] | None:
+        """Papers the filters allow (None: all). Marks are few, so mark filters scan them."""
+        positions = self._positions
+        allowed: set[int] | None = None
+
+        def narrow(keep: Iterable[int]) -> None:
+            nonlocal allowed
+            allowed = set(keep) if allowed is None else allowed.intersection(keep)
+
+        def marked(test: Callable[[Marks], bool]) -> set[int]:
+            return {positions[pid] for pid, m in marks.items() if test(m) and pid in positions}
+
+        for tag in query.tags:
+            narrow(marked(lambda m, tag=tag: tag in m.tags))
+        starred, read = query.is_flags.get("starred"), query.is_flags.get("read")
+        if starred:
+            narrow(marked(lambda m: m.starred))
+        if read:
+            narrow(marked(lambda m: m.read))
+        for flag, wanted in query.has_flags.items():
+            kinds = ("project", "code", "data") if flag == "link" else (flag,)
+            with_kind = set().union(*(self._link_kinds.get(kind, set()) for kind in kinds))
+            narrow(with_kind if wanted else set(range(len(self._papers))) - with_kind)
+        if query.upvotes is not None:
+            narrow(self._comparison("upvotes", query.upvotes))
+        if query.year is not None:
+            narrow(self._comparison("year", query.year))
+        excluded: set[int] = set()
+        for tag in query.not_tags:
+            excluded |= marked(lambda m, tag=tag: tag in m.tags)
+        if starred is False:
+            excluded |= marked(lambda m: m.starred)
+        if read is False:
+            excluded |= marked(lambda m: m.read)
+        if excluded:
+            allowed = (allowed if allowed is not None else set(range(len(self._papers)))) - excluded
+        return allowed
+
+    def _text_groups(self, query: Query, allowed: set[int] | None, highlight: list[str]) -> list[set[int]]:
+        """Papers matching every word (else the most words), grouped best first by how many
+        words hit the title: with every word matched, a title hit (3) vs an abstract hit (1) is
+        the whole score, so the groups are the score levels, computed with set algebra in C."""
+        title_sets: list[frozenset[int]] = []
+        candidates: list[frozenset[int]] = []
+        last = len(query.words) - 1
+        for index, word in enumerate(query.words):
+            title, abstract, matched = self._match_word(word, query.typing and index == last)
+            highlight.extend(matched[:8])
+            title_sets.append(title)
+            candidates.append(title | abstract)
+        for phrase in query.phrases:
+            title, abstract = self._phrase_hits(phrase)
+            title_sets.append(title)
+            candidates.append(title | abstract)
+        if allowed is not None:
+            candidates = [frozenset(c & allowed) for c in candidates]
+        matching = set(candidates[0]).intersection(*candidates[1:])
+        if not matching and len(candidates) > 1:
+            # A stray or mistyped extra word must not empty the list: keep the best partial matches.
+            counts = Counter(chain.from_iterable(candidates))
+            best = max(counts.values(), default=0)
+            matching = {i for i, count in counts.items() if count == best}
+        # levels[j] = papers with at least j title hits
+        levels: list[set[int]] = [matching]
+        for title in title_sets:
+            hits = title & matching
+            levels.append(set())
+            for j in range(len(levels) - 1, 0, -1):
+                levels[j] |= levels[j - 1] & hits
+        return [levels[j] - levels[j + 1] if j + 1 < len(levels) else levels[j] for j in range(len(levels) - 1, -1, -1)]
+
+    def _closest_titles_first(self, head: list[int], query: Query) -> list[int]:
+        """Within the best group, titles closest to the whole query first (stable otherwise)."""
+        if not 1 < len(head) <= TIE_BREAK_LIMIT:
+            return head
+        text = " ".join(query.words + query.phrases)
+        closeness = {i: fuzz.token_sort_ratio(text, self._papers[i].title.lower()) for i in head}
+        return sorted(head, key=lambda i: -closeness[i])
+
+    def _ordered(self, subset: set[int] | frozenset[int] | None, sort: str) -> Sequence[int]:
+        """A subset in a precomputed order, ordered lazily as far as it is read."""
+        order = self._order(sort)
         if subset is None:
-            return list(order)
-        if len(subset) * 16 > len(order):
-            return [i for i in order if i in subset]
-        return sorted(subset, key=self._rank_of("added" if sort == "relevance" else sort).__getitem__)
+            return order
+        return LazyOrder([set(subset)], order, lambda: self._rank(sort))
 
 
-def _reverse_date(published: str | None, position: int) -> tuple[int, int, int, int]:
+def _newest_first(published: str | None, position: int) -> tuple[int, int, int, int]:
     year, month, day = date_sort_key(published)
     return (-year, -month, -day, position) if published else (1, 0, 0, position)

@@ -12,6 +12,10 @@ _ACCENT = re.compile(r"(\{)?\\(?:([`'\"^~])\s*|(c)(?:\s+|(?=\{)))(?:\{([A-Za-z])
 _ESCAPED_SYMBOL = re.compile(r"\\([%&_#$])")
 _SPACE = re.compile(r"\s+")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# bytes.translate with this table lower-cases ASCII letters and blanks everything that is not
+# a letter or digit: tokenizing a 1,400-character abstract this way is ~4x faster than a regex.
+_KEEP = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789")
+_TOKEN_TABLE = bytes(c if c in _KEEP else c + 32 if 65 <= c <= 90 else 32 for c in range(256))
 
 
 def _accent(match: re.Match[str]) -> str:
@@ -33,6 +37,20 @@ def fold_ascii(text: str) -> str:
     if text.isascii():
         return text
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def word_set(text: str) -> set[bytes]:
+    """The distinct search words of a text: ASCII-folded, lower case, split on non-alphanumerics."""
+    if not text.isascii():
+        text = fold_ascii(text)
+    return set(text.encode("ascii").translate(_TOKEN_TABLE).split())
+
+
+def words_of(text: str) -> list[str]:
+    """The search words of a text in order (the same split as `word_set`)."""
+    if not text.isascii():
+        text = fold_ascii(text)
+    return text.encode("ascii").translate(_TOKEN_TABLE).decode("ascii").split()
 
 
 def slugify(title: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -24,6 +24,7 @@ from tui.widgets.facets import Facets
 from tui.widgets.filter_bar import FilterBar, StatusLine
 from tui.widgets.paper_list import PaperList, Row
 
+BACKGROUND_INDEX_OVER = 20_000  # papers; ~1.5 s of indexing at 20k would delay the first frame
 EMPTY_LIBRARY = "No papers yet.\n\nImport Daily Papers pages from a shell:\n    paperdeck import FILE..."
 
 
@@ -72,7 +73,10 @@ class MainScreen(PaperActions, Screen[None]):
         super().__init__()
         self.library = library
         self.read_delay = read_delay
-        self.index = SearchIndex(library.papers.values())
+        # Built here for small libraries; for big ones in a thread after the first frame.
+        self.index: SearchIndex | None = (
+            SearchIndex(library.papers.values()) if len(library.papers) <= BACKGROUND_INDEX_OVER else None
+        )
         self.query_text = ""
         self.sort = "relevance"
         self.result = SearchResult(ids=[], warnings=[], highlight_terms=[], ranked=False)
@@ -98,7 +102,10 @@ class MainScreen(PaperActions, Screen[None]):
         query = state.get("query") if isinstance(state.get("query"), str) else ""
         self.filter_bar.value = query
         self.query_text = query
-        self.apply_query(keep=state.get("highlighted") if isinstance(state.get("highlighted"), str) else None)
+        keep = state.get("highlighted") if isinstance(state.get("highlighted"), str) else None
+        self.apply_query(keep=keep)
+        if self.index is None:
+            self.build_index(keep)
         self.paper_list.focus()
         self.update_facets()
         # Two stat() calls: cheap enough to notice another process's import or marks quickly.
@@ -150,9 +157,29 @@ class MainScreen(PaperActions, Screen[None]):
 
     def apply_query(self, keep: str | None = None) -> None:
         """Run the query and sort against the index and show the result."""
-        self.result = self.index.search(self.query_text, self.library.marks, sort=self.sort)
+        if self.index is None:
+            # Still indexing: show every paper, newest first; the query runs once the index is ready.
+            papers = self.library.papers.values()
+            ids = [paper.id for paper in sorted(papers, key=lambda paper: -paper.added)]
+            self.result = SearchResult(ids=ids, warnings=[f"indexing {len(ids):,} papers…"])
+        else:
+            self.result = self.index.search(self.query_text, self.library.marks, sort=self.sort)
         self.paper_list.set_ids(self.result.ids, keep=keep)
         self.update_status()
+
+    @work(thread=True, exclusive=True, group="index")
+    def build_index(self, keep: str | None) -> None:
+        """Index a big library off the UI thread, then run the current query."""
+        index = SearchIndex(list(self.library.papers.values()))
+        self.app.call_from_thread(self.index_ready, index, keep)
+
+    def index_ready(self, index: SearchIndex, keep: str | None) -> None:
+        """The index is built: papers imported meanwhile are added, and the filter applies."""
+        known = len(index)
+        if len(self.library.papers) > known:
+            index.add(list(self.library.papers.values())[known:])
+        self.index = index
+        self.apply_query(keep=self.paper_list.highlighted_id or keep)
 
     def update_status(self) -> None:
         """The status line: counts, sort, and any warning about the query."""
@@ -258,7 +285,8 @@ class MainScreen(PaperActions, Screen[None]):
             self.notify(str(error), severity="error")
             return
         if refresh.new_ids:
-            self.index.add(self.library.papers[paper_id] for paper_id in refresh.new_ids)
+            if self.index is not None:
+                self.index.add(self.library.papers[paper_id] for paper_id in refresh.new_ids)
             self.notify(f"{len(refresh.new_ids)} new papers imported")
         if refresh.new_ids or refresh.marks_changed:
             self.apply_query()

@@ -258,9 +258,9 @@ class PaperList(ScrollView, can_focus=True):
             right.append((" " + shown, styled("paper-list--tags")))
         if width >= 50:
             right.append((f" {LINK_MARKERS.get(row.link_kind or '', ' ')}", styled("paper-list--meta")))
-        if width >= 70:
-            upvotes = f"▲{row.upvotes}" if row.upvotes is not None else ""
-            right.append((f" {row.date:>12} {upvotes:<4}", styled("paper-list--meta")))
+        if width >= 70 and (row.date or row.upvotes is not None):
+            upvotes = f" ▲{row.upvotes}" if row.upvotes is not None else ""
+            right.append((f" {row.date}{upvotes}", styled("paper-list--meta")))
         right_width = sum(cell_len(text) for text, _ in right)
         title_width = max(0, width - 4 - right_width)
         title_style = base if row.unread or highlighted else styled("paper-list--read")

@@ -1,0 +1,105 @@
+"""Ordered results that are only put in order as far as someone looks.
+
+A filter that keeps 60,000 of 100,000 papers must not sort 60,000 papers on a keystroke when
+the list paints 40 of them. A `LazyOrder` holds groups (best first); a group is ordered by a
+precomputed sort order only when an index inside it is asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+
+
+class LazyOrder(Sequence[int]):
+    """Paper positions: the groups one after another, each in `order` (a precomputed sort)."""
+
+    __slots__ = ("_done", "_groups", "_length", "_order", "_rank", "_reorder_first")
+
+    def __init__(
+        self,
+        groups: list[set[int]],
+        order: list[int],
+        rank: Callable[[], list[int]],
+        reorder_first: Callable[[list[int]], list[int]] | None = None,
+    ) -> None:
+        self._groups = [group for group in groups if group]
+        self._order = order
+        self._rank = rank
+        self._reorder_first = reorder_first
+        self._done: list[int] = []
+        self._length = sum(len(group) for group in self._groups)
+
+    def _materialize_next(self) -> bool:
+        if not self._groups:
+            return False
+        group = self._groups.pop(0)
+        if len(group) * 16 > len(self._order):
+            # Dense: one scan of the full order (C-level membership tests).
+            ordered = [i for i in self._order if i in group]
+        else:
+            ordered = sorted(group, key=self._rank().__getitem__)
+        if self._reorder_first is not None and not self._done:
+            ordered = self._reorder_first(ordered)
+        self._done.extend(ordered)
+        return True
+
+    def _ensure(self, count: int) -> None:
+        while len(self._done) < count and self._materialize_next():
+            pass
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def,override]
+        if isinstance(index, slice):
+            start, stop, _ = index.indices(self._length)
+            self._ensure(max(start, stop))
+            return self._done[index]
+        if index < 0:
+            index += self._length
+        self._ensure(index + 1)
+        return self._done[index]
+
+    def __iter__(self) -> Iterator[int]:
+        self._ensure(self._length)
+        return iter(self._done)
+
+    def index(self, position: int, start: int = 0, stop: int | None = None) -> int:  # type: ignore[override]
+        """Where a paper position is in the result (ValueError when absent)."""
+        if position in self._done:
+            return self._done.index(position)
+        for group in self._groups:
+            if position in group:
+                break
+        else:
+            raise ValueError(position)
+        self._ensure(self._length - sum(len(g) for g in self._groups[self._groups.index(group) + 1 :]))
+        return self._done.index(position)
+
+
+class IdView(Sequence[str]):
+    """The ids of a result, mapped from positions on demand: no 100k-string list per keystroke."""
+
+    __slots__ = ("_ids", "_order", "_positions")
+
+    def __init__(self, order: Sequence[int], ids: list[str], positions: dict[str, int]) -> None:
+        self._order, self._ids, self._positions = order, ids, positions
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def,override]
+        if isinstance(index, slice):
+            return [self._ids[i] for i in self._order[index]]
+        return self._ids[self._order[index]]
+
+    def __iter__(self) -> Iterator[str]:
+        ids = self._ids
+        return (ids[i] for i in self._order)
+
+    def index(self, paper_id: str, start: int = 0, stop: int | None = None) -> int:  # type: ignore[override]
+        """Position of a paper id in the result (ValueError if absent)."""
+        position = self._positions.get(paper_id)
+        if position is None:
+            raise ValueError(paper_id)
+        return self._order.index(position)

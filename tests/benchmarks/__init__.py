@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that print tables (not part of the default pytest run)."""

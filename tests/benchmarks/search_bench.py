@@ -1,0 +1,99 @@
+"""Search benchmark: index build time and memory, and per-keystroke latency while typing.
+
+    python -m tests.benchmarks.search_bench [--sizes 1000,10000,100000]
+
+Each keystroke is timed from the query text to the first 60 ids the list would paint.
+Targets (issue #3) at 100k papers: median <= 5 ms, max <= 20 ms per keystroke; build <= 1.5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import time
+
+from store.models import Marks
+from store.search import SearchIndex
+from tests.benchmarks.synthetic import make_papers
+
+QUERIES = (
+    "gaussian splatting",
+    "difusion modle",
+    "large language models reasoning",
+    "speculative decodng",
+    "llm agents",
+    "transfor",
+    '"language models"',
+    "is:starred",
+    "tag:to-read vision",
+    "has:code year:2023 graph",
+)
+
+
+def rss_mb() -> float:
+    """Resident memory of this process in MB (Linux)."""
+    with open("/proc/self/statm") as handle:
+        pages = int(handle.read().split()[1])
+    return pages * 4096 / 1e6
+
+
+def type_queries(index: SearchIndex, marks: dict[str, Marks]) -> list[float]:
+    """Latency in ms of every prefix of every query, as typed."""
+    timings: list[float] = []
+    for query in QUERIES:
+        for end in range(1, len(query) + 1):
+            started = time.perf_counter()
+            result = index.search(query[:end], marks)
+            _ = result.ids[:60]
+            timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def bench(size: int) -> dict[str, float]:
+    """Figures for one library size."""
+    papers = make_papers(size, seed=size)
+    # Like a real library: 10% starred, 20% tagged; papers without marks have no entry.
+    marks = {
+        p.id: Marks(starred=i % 10 == 0, tags=["to-read"] if i % 5 == 0 else [])
+        for i, p in enumerate(papers)
+        if i % 5 == 0 or i % 10 == 0
+    }
+    gc.collect()
+    before = rss_mb()
+    started = time.perf_counter()
+    index = SearchIndex(papers)
+    index.search("x", marks)  # vocabulary lists are finished on first use
+    build = time.perf_counter() - started
+    gc.collect()
+    memory = rss_mb() - before
+
+    timings = type_queries(index, marks)
+    return {
+        "papers": size,
+        "build_s": build,
+        "index_mb": memory,
+        "keystrokes": len(timings),
+        "median_ms": statistics.median(timings),
+        "p95_ms": statistics.quantiles(timings, n=20)[-1],
+        "max_ms": max(timings),
+    }
+
+
+def main() -> None:
+    """Print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    args = parser.parse_args()
+    print(f"{'papers':>8} {'build s':>8} {'index MB':>9} {'keys':>5} {'median ms':>10} {'p95 ms':>7} {'max ms':>7}")
+    for size in (int(s) for s in args.sizes.split(",")):
+        row = bench(size)
+        print(
+            f"{row['papers']:>8} {row['build_s']:>8.2f} {row['index_mb']:>9.0f} {row['keystrokes']:>5} "
+            f"{row['median_ms']:>10.2f} {row['p95_ms']:>7.2f} {row['max_ms']:>7.2f}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""The query language parser: every form, and malformed filters as warnings (never errors)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from store.query import Comparison, parse_query
+
+
+def test_free_words_are_normalized() -> None:
+    query = parse_query("Gausian  Splating Poincaré")
+    assert query.words == ["gausian", "splating", "poincare"]
+    assert query.has_text and query.typing
+
+
+def test_trailing_space_means_the_last_word_is_finished() -> None:
+    assert parse_query("transfor").typing
+    assert not parse_query("transformer ").typing
+
+
+def test_phrases() -> None:
+    query = parse_query('"Multi-View  Diffusion" 3d "unclosed phrase')
+    assert query.phrases == ["multi view diffusion"]
+    # Until its closing quote is typed, a phrase filters as words (cheap on every keystroke).
+    assert query.words == ["3d", "unclosed", "phrase"]
+    assert query.highlight_terms == ["3d", "unclosed", "phrase", "multi view diffusion"]
+    assert parse_query('"single"').words == ["single"]
+
+
+def test_tags_and_short_form() -> None:
+    query = parse_query("tag:To-Read #Diffusion -tag:done tag:x")
+    assert query.tags == ["to-read", "diffusion", "x"]
+    assert query.not_tags == ["done"]
+    assert not query.has_text
+
+
+@pytest.mark.parametrize(
+    ("text", "flags"),
+    [
+        ("is:starred", {"starred": True}),
+        ("-is:starred", {"starred": False}),
+        ("is:read", {"read": True}),
+        ("is:unread", {"read": False}),
+        ("-is:unread", {"read": True}),
+        ("-is:read is:starred", {"read": False, "starred": True}),
+    ],
+)
+def test_is_flags(text: str, flags: dict[str, bool]) -> None:
+    assert parse_query(text).is_flags == flags
+
+
+def test_has_flags() -> None:
+    assert parse_query("has:code -has:project has:link").has_flags == {"code": True, "project": False, "link": True}
+
+
+@pytest.mark.parametrize(
+    ("text", "upvotes", "year"),
+    [
+        ("upvotes:>=10", Comparison(">=", 10), None),
+        ("upvotes:3", Comparison("=", 3), None),
+        ("upvotes:<5 year:2024", Comparison("<", 5), Comparison("=", 2024)),
+        ("year:>2020", None, Comparison(">", 2020)),
+    ],
+)
+def test_numeric_filters(text: str, upvotes: Comparison | None, year: Comparison | None) -> None:
+    query = parse_query(text)
+    assert (query.upvotes, query.year, query.warnings) == (upvotes, year, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "warning"),
+    [
+        ("tag:", "tag needs a name"),
+        ("#", "tag needs a name"),
+        ("upvotes:>=x", "expected a number"),
+        ("year:twenty", "expected a number"),
+        ("is:favourite", "is: takes"),
+        ("has:pdf", "has: takes"),
+    ],
+)
+def test_malformed_filters_warn_and_are_ignored(text: str, warning: str) -> None:
+    query = parse_query(f"diffusion {text}")
+    assert query.words == ["diffusion"]
+    assert len(query.warnings) == 1 and warning in query.warnings[0]
+    assert not (query.tags or query.is_flags or query.has_flags or query.upvotes or query.year)
+
+
+def test_unknown_prefix_is_plain_text() -> None:
+    assert parse_query("arxiv:2401 re:think").words == ["arxiv", "2401", "re", "think"]
+
+
+def test_comparison_holds_only_with_a_value() -> None:
+    assert Comparison(">=", 10).holds(10) and not Comparison(">=", 10).holds(9)
+    assert not Comparison(">=", 0).holds(None)
+
+
+@given(st.text(max_size=200))
+def test_parser_never_raises(text: str) -> None:
+    parse_query(text)
