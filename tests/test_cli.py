@@ -149,6 +149,9 @@ def test_link_and_ambiguous_ref(home: Path) -> None:
     ambiguous = run("show", "g", home=home)
     assert ambiguous.returncode == 1
     assert "matches" in ambiguous.stderr.splitlines()[0]
+    many = run("show", "f", home=home).stderr.splitlines()
+    count = int(many[0].split("matches ")[1].split()[0])
+    assert count > 20 and len(many) == 22 and many[-1] == f"  … and {count - 20} more"
     unknown = run("star", "zzzz", home=home)
     assert unknown.returncode == 1 and unknown.stderr.count("\n") == 1
 

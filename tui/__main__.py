@@ -15,6 +15,7 @@ from store.locations import library_dir, sample_dumps
 from tui import commands
 
 SORT_CHOICES = ("relevance", "date", "upvotes", "title", "added")
+CANDIDATES_SHOWN = 20  # an ambiguous prefix lists this many ids, then says how many more
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,8 +111,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(sys.argv[1:] if argv is None else argv)
     except RefError as error:
         commands.err.print(f"paperdeck: {error}", markup=False)
-        for candidate in error.candidates[:20]:
+        shown = error.candidates[:CANDIDATES_SHOWN]
+        for candidate in shown:
             commands.err.print(f"  {candidate}", markup=False)
+        if len(error.candidates) > len(shown):
+            commands.err.print(f"  … and {len(error.candidates) - len(shown)} more", markup=False)
         return 1
     except PaperdeckError as error:
         commands.err.print(f"paperdeck: {error}", markup=False)
