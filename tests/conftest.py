@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyperclip
 import pytest
 
 from store.dumps import parse_file
@@ -39,3 +40,14 @@ def library(tmp_path: Path, seed_paths: list[Path]) -> Library:
     lib = Library.open(tmp_path / "lib")
     lib.import_parsed([parse_file(path) for path in seed_paths])
     return lib
+
+
+@pytest.fixture(autouse=True)
+def no_system_clipboard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unless a test says otherwise, behave like a bare container: pyperclip has no backend."""
+
+    def refuse(*args: object) -> None:
+        raise pyperclip.PyperclipException("no clipboard")
+
+    monkeypatch.setattr(pyperclip, "copy", refuse)
+    monkeypatch.setattr(pyperclip, "paste", refuse)

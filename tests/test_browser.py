@@ -8,60 +8,18 @@ import subprocess
 import time
 import webbrowser
 from pathlib import Path
-from typing import Any
 
 import pyperclip
 import pytest
 
 from store.dumps import parse_text
 from store.library import Library
-from tui.app import PaperdeckApp
-from tui.config import Config
+from tests.pilot import make_app, paper_list, screen_of, type_text
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.modals import ConfirmScreen, LinkPicker, ShowTextScreen, TagEditor, TagRemover
-from tui.widgets.paper_list import PaperList
 
 LONG = "We propose a method that does things well and report results. " * 6
-
-
-def make_app(library: Library, **config: Any) -> tuple[PaperdeckApp, list[str]]:
-    """An app with auto-read off unless asked, and a list that records every toast."""
-    app = PaperdeckApp(library, Config(**{"read_delay": 0.0, **config}))
-    toasts: list[str] = []
-    original = app.notify
-
-    def record(message: str, **kwargs: Any) -> None:
-        toasts.append(message)
-        original(message, **kwargs)
-
-    app.notify = record  # type: ignore[method-assign]
-    return app, toasts
-
-
-def screen_of(app: PaperdeckApp) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen), screen
-    return screen
-
-
-def paper_list(app: PaperdeckApp) -> PaperList:
-    return screen_of(app).paper_list
-
-
-@pytest.fixture(autouse=True)
-def no_system_clipboard(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Unless a test says otherwise, behave like a bare container: pyperclip has no backend."""
-
-    def refuse(*args: object) -> None:
-        raise pyperclip.PyperclipException("no clipboard")
-
-    monkeypatch.setattr(pyperclip, "copy", refuse)
-    monkeypatch.setattr(pyperclip, "paste", refuse)
-
-
-async def type_text(pilot: Any, text: str) -> None:
-    await pilot.press(*[{" ": "space", ",": "comma", ":": "colon", "#": "number_sign"}.get(c, c) for c in text])
 
 
 async def test_filter_narrows_and_restores(library: Library) -> None:

@@ -213,8 +213,9 @@ class PaperActions(_Base):
 
     def action_refresh_library(self) -> None:
         """R: pick up papers and marks written by other paperdeck processes now."""
-        self.pick_up_changes()
-        self.notify("Library reloaded", timeout=2)
+        self._library_error = None  # asked for: show the error screen again if still damaged
+        if self.pick_up_changes():
+            self.notify("Library reloaded", timeout=2)
 
     def action_help(self) -> None:
         """?/F1: every binding of this screen, searchable."""

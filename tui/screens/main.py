@@ -14,11 +14,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 
-from store.errors import PaperdeckError
+from store.errors import LibraryError, PaperdeckError
 from store.library import Library
 from store.models import Marks, Paper
 from store.search import SORTS, SearchIndex, SearchResult
 from tui.actions import PaperActions
+from tui.screens.modals import LibraryErrorScreen
 from tui.widgets.abstract_view import AbstractView
 from tui.widgets.facets import Facets
 from tui.widgets.filter_bar import FilterBar, StatusLine
@@ -81,6 +82,7 @@ class MainScreen(PaperActions, Screen[None]):
         self.sort = "relevance"
         self.result = SearchResult(ids=[], warnings=[], highlight_terms=[], ranked=False)
         self._read_timer: Timer | None = None
+        self._library_error: str | None = None  # the damage already reported, not reported again
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -277,13 +279,15 @@ class MainScreen(PaperActions, Screen[None]):
             self.filter_bar.value = query
         self.apply_query()
 
-    def pick_up_changes(self) -> None:
-        """Show papers imported and marks made by another process since the last look."""
+    def pick_up_changes(self) -> bool:
+        """Show papers imported and marks made by another process since the last look;
+        False when a library file turned out damaged (an error screen says so)."""
         try:
             refresh = self.library.refresh()
-        except PaperdeckError as error:
-            self.notify(str(error), severity="error")
-            return
+        except LibraryError as error:
+            self.show_library_error(str(error))
+            return False
+        self._library_error = None
         if refresh.new_ids:
             if self.index is not None:
                 self.index.add(self.library.papers[paper_id] for paper_id in refresh.new_ids)
@@ -293,6 +297,19 @@ class MainScreen(PaperActions, Screen[None]):
             self.paper_list.refresh_rows()
             self.update_facets()
             self.show_current()
+        return True
+
+    def show_library_error(self, message: str) -> None:
+        """A damaged library file: one error screen per problem (the disk is polled every 2 s)."""
+        if message == self._library_error:
+            return
+        self._library_error = message
+
+        def answered(quit_app: bool | None) -> None:
+            if quit_app:
+                self.app.exit(1)
+
+        self.app.push_screen(LibraryErrorScreen(message), answered)
 
     def save_state(self) -> None:
         """Remember filter, sort and highlighted paper for the next start."""

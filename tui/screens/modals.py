@@ -224,3 +224,37 @@ class ShowTextScreen(ModalScreen[None]):
     def action_close(self) -> None:
         """Esc: close."""
         self.dismiss(None)
+
+
+class LibraryErrorScreen(ModalScreen[bool]):
+    """A library file turned out damaged while browsing: say which and what to do.
+
+    Esc keeps browsing what is already in memory (marks cannot be saved until it is repaired);
+    q quits so `paperdeck doctor --repair` can be run."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="LibraryErrorScreen") + (
+        "LibraryErrorScreen > Vertical { border: round $error; }"
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "answer(True)", "Quit", id="error.quit"),
+        Binding("escape,enter", "answer(False)", "Keep browsing", id="error.keep"),
+    ]
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        """The problem, what to do, and the keys."""
+        with Vertical():
+            yield Label("The library cannot be read", classes="title")
+            yield Label(self.message, id="message")
+            yield Label(
+                "Nothing was overwritten. Quit and run `paperdeck doctor` (then `--repair`) to restore the last good "
+                "backup.",
+            )
+            yield Label("q: quit · Esc: keep browsing what is loaded", classes="hint")
+
+    def action_answer(self, quit_app: bool) -> None:
+        """Close, telling the caller whether to quit."""
+        self.dismiss(quit_app)

@@ -1,0 +1,117 @@
+"""Issue 6.4: damaged library files are refused with one line naming the file and what to do,
+exit code 1 from every command, an error screen in a running browser — and are never touched."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from store.library import CATALOG_FILE, MARKS_FILE, Library
+from tests.pilot import make_app
+from tests.test_cli import run
+from tui.screens.modals import LibraryErrorScreen
+
+DAMAGE = {
+    "zero-byte": b"",
+    "truncated": b'{"_meta": {"1": {"schema": 1, "kind": "KIND"}}, "TABLE": {"1": {"pa',
+    "binary": bytes(range(256)) * 4,
+    "wrong-json-shape": b"[1, 2, 3]",
+    "wrong-record-shape": b'{"_meta": {"1": {"schema": 1, "kind": "KIND"}}, "TABLE": {"1": {"x": 1}}}',
+    "foreign-json": b'{"hello": {"world": 1}}',
+    "newer-schema": b'{"_meta": {"1": {"schema": 99, "kind": "KIND"}}, "TABLE": {}}',
+}
+FILES = {CATALOG_FILE: ("catalog", "papers"), MARKS_FILE: ("marks", "marks")}
+EXPECTED = {
+    "zero-byte": "file is empty",
+    "truncated": "damaged JSON",
+    "binary": "damaged JSON",
+    "wrong-json-shape": "wrong shape",
+    "wrong-record-shape": "wrong shape",
+    "foreign-json": "no schema record",
+    "newer-schema": "newer paperdeck",
+}
+
+
+def damaged_bytes(damage: str, file_name: str) -> bytes:
+    """The damaged content, with the right kind/table names for this file."""
+    kind, table = FILES[file_name]
+    return DAMAGE[damage].replace(b"KIND", kind.encode()).replace(b"TABLE", table.encode())
+
+
+@pytest.fixture(scope="module")
+def good_home(tmp_path_factory: pytest.TempPathFactory, seed_paths: list[Path]) -> Path:
+    """One imported library with a star, copied for each case (imports take a subprocess)."""
+    folder = tmp_path_factory.mktemp("good") / "home"
+    assert run("import", *map(str, seed_paths), home=folder).returncode == 0
+    assert run("star", "flexvar", home=folder).returncode == 0
+    return folder
+
+
+@pytest.mark.parametrize("file_name", list(FILES))
+@pytest.mark.parametrize("damage", list(DAMAGE))
+@pytest.mark.parametrize("command", [("list",), ("star", "gausstr"), ("import", "SEED")])
+def test_cli_refuses_damaged_file_and_leaves_it_untouched(
+    good_home: Path, tmp_path: Path, seed_paths: list[Path], file_name: str, damage: str, command: tuple[str, ...]
+) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(good_home, home)
+    content = damaged_bytes(damage, file_name)
+    (home / file_name).write_bytes(content)
+    args = [str(seed_paths[0]) if arg == "SEED" else arg for arg in command]
+    result = run(*args, home=home)
+    if command[0] == "import" and file_name == MARKS_FILE:
+        # An import writes only the catalog and never reads marks: it may succeed; marks stay as they are.
+        assert (home / file_name).read_bytes() == content
+        return
+    assert result.returncode == 1, result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert str(home / file_name) in lines[0] and EXPECTED[damage] in lines[0]
+    assert "Traceback" not in result.stderr
+    assert (home / file_name).read_bytes() == content
+
+
+def test_doctor_names_the_problem_and_repairs_from_backup(good_home: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(good_home, home)
+    assert run("tag", "flexvar", "keep", home=home).returncode == 0  # a second write: a backup exists
+    marks = home / MARKS_FILE
+    torn = marks.read_bytes()[:40]
+    marks.write_bytes(torn)
+    check = run("doctor", home=home)
+    assert check.returncode == 1 and "damaged JSON" in check.stdout and str(marks) in check.stdout
+    assert marks.read_bytes() == torn  # checking changes nothing
+    repair = run("doctor", "--repair", home=home)
+    assert repair.returncode == 0, repair.stdout
+    aside = [path for path in home.rglob("*") if path.is_file() and path.read_bytes() == torn]
+    assert aside, "the damaged file is kept aside, not deleted"
+    repaired = Library.open(home)
+    assert repaired.marks_of(repaired.resolve("flexvar").id).starred
+
+
+async def test_browser_shows_an_error_screen_and_leaves_the_file_untouched(library: Library) -> None:
+    paper_id = next(iter(library.papers))
+    library.set_starred(paper_id, True)
+    app, toasts = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        content = damaged_bytes("truncated", MARKS_FILE)
+        library.marks_path.write_bytes(content)
+        await pilot.press("R")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryErrorScreen)
+        message = str(app.screen.query_one("#message").render())
+        assert str(library.marks_path) in message and "damaged JSON" in message
+        await pilot.press("escape")  # keep browsing what is loaded
+        await pilot.press("s")  # a mark cannot be saved over a damaged file: refused, said so
+        await pilot.pause()
+        assert any("damaged JSON" in toast for toast in toasts)
+        assert library.marks_path.read_bytes() == content
+        await pilot.press("R")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryErrorScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_value == 1
+    assert library.marks_path.read_bytes() == content
