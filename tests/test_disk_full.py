@@ -1,0 +1,115 @@
+"""Issue 6.8: a write the disk refuses (ENOSPC, EROFS) is a clear message; memory is rolled
+back to what is on disk and nothing on disk is damaged — for marks, imports and the browser."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from store.dumps import parse_text
+from store.errors import LibraryError
+from store.library import Library
+from tests.pilot import make_app, screen_of
+
+FAILURES = {
+    "ENOSPC at fsync": ("fsync", errno.ENOSPC),
+    "EROFS at rename": ("replace", errno.EROFS),
+    "ENOSPC at write": ("write", errno.ENOSPC),
+    "EROFS at create": ("mkstemp", errno.EROFS),
+}
+ABSTRACT = "We propose a method that does things well and report results on benchmarks. " * 5
+
+
+def refuse_writes(monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
+    """Make one step of the atomic write fail the way a full or read-only disk does."""
+    name, code = FAILURES[failure]
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(code, os.strerror(code))
+
+    if name == "write":
+        real_fdopen = os.fdopen
+
+        def full_disk_fdopen(fd: int, *args: Any, **kwargs: Any) -> Any:
+            handle = real_fdopen(fd, *args, **kwargs)
+            handle.close()
+            return contextlib.nullcontext(SimpleNamespace(write=refuse))
+
+        monkeypatch.setattr(os, "fdopen", full_disk_fdopen)
+    elif name == "mkstemp":
+        monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    else:
+        monkeypatch.setattr(os, name, refuse)
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    """Every file of the library folder, backups included, with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("failure", list(FAILURES))
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda lib, pid: lib.set_starred(pid, True),
+        lambda lib, pid: lib.add_tags(pid, ["later"]),
+        lambda lib, pid: lib.import_parsed([parse_text(f"A Paper Nobody Had Seen\n\n{ABSTRACT}\n", "new.txt")]),
+        lambda lib, pid: lib.import_parsed(
+            [parse_text(f"{lib.papers[pid].title}\n\n{ABSTRACT}\n  • 3 authors\n·\nJun 17 40\n", "u")]
+        ),
+    ],
+    ids=["star", "tag", "import", "merge"],
+)
+def test_refused_write_rolls_back_and_damages_nothing(
+    library: Library, monkeypatch: pytest.MonkeyPatch, failure: str, change: Callable[[Library, str], object]
+) -> None:
+    paper_id = sorted(library.papers)[0]
+    library.set_starred(sorted(library.papers)[1], True)  # so backups exist
+    before_disk = files(library.folder)
+    before_marks = {pid: (m.starred, list(m.tags)) for pid, m in library.marks.items()}
+    before_papers = {pid: paper.to_dict() for pid, paper in library.papers.items()}
+    refuse_writes(monkeypatch, failure)
+    with pytest.raises(LibraryError) as error:
+        change(library, paper_id)
+    monkeypatch.undo()
+    message = str(error.value)
+    assert os.strerror(FAILURES[failure][1]) in message and "nothing was changed" in message
+    assert "\n" not in message
+    assert {pid: (m.starred, list(m.tags)) for pid, m in library.marks.items()} == before_marks
+    assert {pid: paper.to_dict() for pid, paper in library.papers.items()} == before_papers
+    after = files(library.folder)
+    assert {k: v for k, v in after.items() if not k.startswith("backups")} == {
+        k: v for k, v in before_disk.items() if not k.startswith("backups")
+    }
+    reopened = Library.open(library.folder)  # still a good library
+    assert not reopened.marks_of(paper_id).tags and set(reopened.papers) == set(before_papers)
+    change(library, paper_id)  # and the same change works once the disk has room again
+
+
+async def test_browser_says_so_and_shows_the_state_on_disk(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    app, toasts = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        paper_id = screen_of(app).paper_list.highlighted_id
+        assert paper_id is not None
+        before = library.marks_path.read_bytes()
+        refuse_writes(monkeypatch, "ENOSPC at fsync")
+        await pilot.press("s")
+        await pilot.pause()
+        monkeypatch.undo()
+        assert any("No space left on device" in toast for toast in toasts), toasts
+        assert not any(toast.startswith("★ Starred") for toast in toasts)
+        assert not library.marks_of(paper_id).starred
+        assert not screen_of(app).row(paper_id).starred
+        assert library.marks_path.read_bytes() == before
+        await pilot.press("s")
+        await pilot.pause()
+        assert library.marks_of(paper_id).starred
+    assert Library.open(library.folder).marks_of(paper_id).starred
