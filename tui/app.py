@@ -12,12 +12,15 @@ from textual.screen import Screen
 
 from store.library import Library
 from store.locations import config_path
+from tui import textual_fixes
 from tui.config import Config, load_config
 from tui.screens.help import HelpRow
 from tui.screens.main import MainScreen
 from tui.widgets.abstract_view import AbstractView
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.paper_list import PaperList
+
+textual_fixes.apply()
 
 SECTIONS: tuple[tuple[str, type], ...] = (
     ("browser", MainScreen),

@@ -1,0 +1,36 @@
+"""Workarounds for Textual bugs that a user can hit, each found by tests/test_monkey.py and
+each with a test that reproduces it. Applied once when tui.app is imported.
+
+Remove a fix when the Textual version in pyproject.toml no longer needs it (the test says).
+"""
+
+from __future__ import annotations
+
+from textual.await_complete import AwaitComplete
+from textual.command import CommandPalette
+from textual.widgets import OptionList
+
+_original_move_page = OptionList._move_page
+_original_palette_dismiss = CommandPalette.dismiss
+
+
+def _move_page_when_laid_out(self: OptionList, direction: int) -> None:
+    """PgUp/PgDn in an OptionList that has options but no layout yet (e.g. ctrl+p then PgUp
+    within one frame) raises KeyError in Textual 8.2.8; there is no page to move by yet."""
+    if (self.highlighted or 0) not in self._index_to_line:
+        return
+    _original_move_page(self, direction)
+
+
+def _dismiss_palette_once(self: CommandPalette, result: object = None) -> AwaitComplete:
+    """Two selections queued in the command palette (Enter pressed twice within a frame)
+    dismiss it twice in Textual 8.2.8, and the second pop raises ScreenStackError."""
+    if not self.is_active:
+        return AwaitComplete.nothing()
+    return _original_palette_dismiss(self, result)
+
+
+def apply() -> None:
+    """Install the workarounds (idempotent)."""
+    OptionList._move_page = _move_page_when_laid_out  # type: ignore[method-assign]
+    CommandPalette.dismiss = _dismiss_palette_once  # type: ignore[method-assign,assignment]
