@@ -9,10 +9,13 @@ metadata.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
+from store.dump_reader import iter_lines, open_dump, read_chunks
 from store.errors import DumpError
 from store.links import find_links
 from store.models import Paper, Source
@@ -34,6 +37,7 @@ _GLUED_SUBSCRIBE = re.compile(r"^Subscribe(?=[A-Z0-9])")
 # Titles on these pages stay under ~150 characters and abstracts run past ~400; a short line
 # followed by a long one is a title, which tells a title whose abstract went missing.
 ABSTRACT_MIN = 200
+MAX_WARNINGS = 100  # per file; the rest are counted and summed up in one line
 
 
 @dataclass(slots=True)
@@ -71,13 +75,21 @@ class ParseResult:
     name: str
     blocks: list[PaperBlock] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    warning_count: int = 0  # all of them; `warnings` keeps the first MAX_WARNINGS
+
+    def warn(self, message: str) -> None:
+        """Note a skipped block; a junk file of millions of lines must not fill memory with them."""
+        self.warning_count += 1
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append(message)
 
 
-def _tokens(text: str) -> list[tuple[int, str, str]]:
-    """Classify the non-blank lines: (line number, kind, cleaned text)."""
-    tokens: list[tuple[int, str, str]] = []
-    # splitlines() knows CRLF, CR and LF, and also \x0b, \x0c, \x1c..; all are line ends here.
-    for number, raw in enumerate(text.splitlines(), start=1):
+Token = tuple[int, str, str]  # (line number, kind, cleaned text)
+
+
+def _tokens(lines: Iterable[tuple[int, str]]) -> Iterator[Token]:
+    """Classify the non-blank lines."""
+    for number, raw in lines:
         line = clean_text(raw)
         if not line:
             continue
@@ -91,22 +103,60 @@ def _tokens(text: str) -> list[tuple[int, str, str]]:
             kind = "date"
         else:
             kind = "text"
-        tokens.append((number, kind, line))
-    return tokens
+        yield number, kind, line
+
+
+class _Lookahead:
+    """Tokens one at a time, with a look past the chrome at what comes next."""
+
+    def __init__(self, tokens: Iterator[Token]) -> None:
+        self._tokens = tokens
+        self._ahead: deque[Token] = deque()
+
+    def __iter__(self) -> Iterator[Token]:
+        return self
+
+    def __next__(self) -> Token:
+        return self._ahead.popleft() if self._ahead else next(self._tokens)
+
+    def next_text_is_long(self) -> bool:
+        """Whether the next text line (before any metadata) is long enough to be an abstract."""
+        index = 0
+        while True:
+            if index == len(self._ahead):
+                token = next(self._tokens, None)
+                if token is None:
+                    return False
+                self._ahead.append(token)
+            _, kind, line = self._ahead[index]
+            if kind == "text":
+                return len(line) >= ABSTRACT_MIN
+            if kind in ("authors", "dot", "date"):
+                return False
+            index += 1
 
 
 def parse_text(text: str, name: str, source: str | None = None) -> ParseResult:
     """Parse one dump's text; `name` is used in messages, `source` (default: `name`) is
     recorded on the papers. Raises DumpError when the file as a whole is unusable (no paper
     at all, or a title at the end with no abstract: likely a truncated file)."""
+    return parse_lines(enumerate(text.removeprefix("\ufeff").splitlines(), start=1), name, source)
+
+
+def parse_stream(stream: BinaryIO, name: str, source: str | None = None) -> ParseResult:
+    """Parse a dump from a binary stream (a file, stdin) without holding its text whole."""
+    return parse_lines(iter_lines(read_chunks(stream), name), name, source)
+
+
+def parse_lines(lines: Iterable[tuple[int, str]], name: str, source: str | None = None) -> ParseResult:
+    """The state machine behind `parse_text` and `parse_stream`, over numbered lines."""
     result = ParseResult(name)
-    text = text.removeprefix("\ufeff")
-    tokens = _tokens(text)
+    tokens = _Lookahead(_tokens(lines))
     page_date: str | None = None
     pending: tuple[int, str] | None = None  # a title waiting for its abstract
     current: PaperBlock | None = None  # the last complete block, which metadata attaches to
     previous_kind = "start"
-    for index, (number, kind, line) in enumerate(tokens):
+    for number, kind, line in tokens:
         if kind == "text" and not result.blocks and pending is None:
             line = _GLUED_SUBSCRIBE.sub("", line)
         if kind == "chrome":
@@ -115,11 +165,11 @@ def parse_text(text: str, name: str, source: str | None = None) -> ParseResult:
             page_date = line
         elif kind in ("authors", "dot", "date"):
             if pending is not None:
-                result.warnings.append(f"{name}:{pending[0]}: title with no abstract, skipped")
+                result.warn(f"{name}:{pending[0]}: title with no abstract, skipped")
                 pending = None
                 current = None
             if current is None:
-                result.warnings.append(f"{name}:{number}: metadata line {line!r} with no paper before it, ignored")
+                result.warn(f"{name}:{number}: metadata line {line!r} with no paper before it, ignored")
             elif kind == "authors":
                 current.authors_count = int(_AUTHORS.match(line).group(1))  # type: ignore[union-attr]
             elif kind == "date":
@@ -129,11 +179,11 @@ def parse_text(text: str, name: str, source: str | None = None) -> ParseResult:
                 current.upvotes = int(date.group(2)) if date.group(2) else None
         elif pending is None:
             if len(line) >= ABSTRACT_MIN * 2:
-                result.warnings.append(f"{name}:{number}: text with no title before it, skipped")
+                result.warn(f"{name}:{number}: text with no title before it, skipped")
             else:
                 pending = (number, line)
-        elif len(line) < ABSTRACT_MIN and _next_text_is_long(tokens, index):
-            result.warnings.append(f"{name}:{pending[0]}: title with no abstract, skipped")
+        elif len(line) < ABSTRACT_MIN and tokens.next_text_is_long():
+            result.warn(f"{name}:{pending[0]}: title with no abstract, skipped")
             pending = (number, line)
         else:
             current = PaperBlock(pending[1], line, pending[0], source or name, page_date)
@@ -142,51 +192,29 @@ def parse_text(text: str, name: str, source: str | None = None) -> ParseResult:
         previous_kind = kind
     if pending is not None:
         raise DumpError(f"{name}:{pending[0]}: title at end of file has no abstract (truncated file?)")
+    if result.warning_count > len(result.warnings):
+        result.warnings.append(f"{name}: … and {result.warning_count - len(result.warnings)} more warnings like these")
     if not result.blocks:
         raise DumpError(f"{name}: no papers found (expected title and abstract lines of a Daily Papers page)")
     return result
 
 
-def _next_text_is_long(tokens: list[tuple[int, str, str]], index: int) -> bool:
-    for _, kind, line in tokens[index + 1 :]:
-        if kind == "text":
-            return len(line) >= ABSTRACT_MIN
-        if kind in ("authors", "dot", "date"):
-            return False
-    return False
-
-
 def decode_dump(data: bytes, name: str) -> str:
     """Bytes of a dump -> text; DumpError for empty, binary or non-UTF-8 input."""
-    if not data.strip():
-        raise DumpError(f"{name}: file is empty (expected a Daily Papers page dump)")
-    if b"\x00" in data:
-        raise DumpError(f"{name}: binary file (NUL bytes), expected UTF-8 text")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise DumpError(
-            f"{name}:{line}: not UTF-8 text (byte 0x{data[error.start]:02x}); save the page as UTF-8"
-        ) from None
+    return "\n".join(line for _, line in iter_lines([data], name))
 
 
 def read_dump(path: Path) -> str:
     """Read a dump file as text, turning every way it can fail into one DumpError line."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DumpError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DumpError(f"{path}: is a directory, expected a page dump file") from None
-    except OSError as error:
-        raise DumpError(f"{path}: cannot read ({error.strerror})") from None
-    return decode_dump(data, str(path))
+    with open_dump(path) as stream:
+        return "\n".join(line for _, line in iter_lines(read_chunks(stream), str(path)))
 
 
 def parse_file(path: Path) -> ParseResult:
-    """Read and parse one dump file; the source name recorded on its papers is the file name."""
-    return parse_text(read_dump(path), str(path), path.name)
+    """Read and parse one dump file as a stream; the source recorded on its papers is the
+    file name."""
+    with open_dump(path) as stream:
+        return parse_stream(stream, str(path), path.name)
 
 
 def load_papers(paths: Iterable[Path]) -> list[Paper]:

@@ -44,12 +44,13 @@ class ImportReport:
     updated: int = 0
     duplicates: int = 0
     warnings: list[str] = field(default_factory=list)
+    warning_count: int = 0
     new_ids: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """`5 files: 362 papers (362 new, 0 updated), 46 duplicates in input, 0 warnings`."""
         files = "1 file" if self.files == 1 else f"{self.files} files"
-        warnings = "1 warning" if len(self.warnings) == 1 else f"{len(self.warnings)} warnings"
+        warnings = "1 warning" if self.warning_count == 1 else f"{self.warning_count} warnings"
         return (
             f"{files}: {self.papers} papers ({self.new} new, {self.updated} updated), "
             f"{self.duplicates} duplicates in input, {warnings}"
@@ -192,6 +193,7 @@ class Library:
         for result in results:
             report.files += 1
             report.warnings.extend(result.warnings)
+            report.warning_count += result.warning_count
             for block in result.blocks:
                 paper = block.to_paper(added=now)
                 if paper.id in incoming:

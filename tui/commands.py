@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from store.dumps import ParseResult, decode_dump, parse_file, parse_text
+from store.dumps import ParseResult, parse_file, parse_stream
 from store.errors import PaperdeckError
 from store.library import Library
 from store.models import Marks, Paper
@@ -67,8 +67,7 @@ def parse_inputs(names: Sequence[str]) -> list[ParseResult]:
         task = progress.add_task("Parsing", total=len(names))
         for name in names:
             if name == "-":
-                text = decode_dump(sys.stdin.buffer.read(), "<stdin>")
-                results.append(parse_text(text, "<stdin>", "stdin"))
+                results.append(parse_stream(sys.stdin.buffer, "<stdin>", "stdin"))
             else:
                 results.append(parse_file(Path(name)))
             progress.advance(task)
