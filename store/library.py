@@ -301,6 +301,38 @@ class Library:
             return preferred
         return max(taken | set(self._doc_ids.values()), default=0) + 1
 
+    def set_marks(self, changes: dict[str, Marks]) -> None:
+        """Replace the marks of many papers in one locked, atomic write (bulk tagging, and how
+        benchmarks mark 30,000 papers without 30,000 rewrites of the marks file)."""
+        unknown = next((paper_id for paper_id in changes if paper_id not in self.papers), None)
+        if unknown is not None:
+            raise RefError(f"no paper with id {unknown!r}")
+        storage = self._marks_db.storage
+        with folder_lock(self.folder):
+            if storage.changed_on_disk():  # type: ignore[attr-defined]
+                self._load_marks()
+            tables = storage.read() or {META_TABLE: _meta("marks")}
+            table = dict(tables.get(MARKS_TABLE, {}))
+            taken = set(self._marks_doc_ids.values())
+            next_free = max(taken | set(self._doc_ids.values()), default=0) + 1
+            now = time.time()
+            for paper_id, marks in changes.items():
+                doc_id = self._marks_doc_ids.get(paper_id) or self._doc_ids.get(paper_id)
+                if doc_id is None or (paper_id not in self._marks_doc_ids and doc_id in taken):
+                    doc_id, next_free = next_free, next_free + 1
+                taken.add(doc_id)
+                self._marks_doc_ids[paper_id] = doc_id
+                table[str(doc_id)] = {"paper": paper_id, **Marks(marks.starred, marks.tags, marks.read, now).to_dict()}
+            try:
+                storage.write({**tables, MARKS_TABLE: table})
+            except LibraryError:
+                self._load_marks()
+                raise
+            finally:
+                self._marks_table.clear_cache()
+            for paper_id, marks in changes.items():
+                self.marks[paper_id] = Marks(marks.starred, list(marks.tags), marks.read, now)
+
     def set_starred(self, paper_id: str, starred: bool) -> Marks:
         """Star or unstar a paper."""
         return self._change_marks(paper_id, lambda marks: setattr(marks, "starred", starred))

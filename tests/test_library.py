@@ -15,6 +15,7 @@ import pytest
 from store.dumps import parse_file, parse_text
 from store.errors import LibraryError, PaperdeckError, RefError
 from store.library import Library
+from store.models import Marks
 
 LONG = "We propose a method that does things well. " * 10
 
@@ -207,3 +208,16 @@ def test_backups_rotate_and_doctor_repairs(library: Library) -> None:
     assert report.moved_aside is not None and report.moved_aside.read_bytes() == good[: len(good) // 2]
     restored = Library.open(library.folder).marks_of(first)
     assert restored.starred  # backup 1 is the state before the last write: starred, not yet tagged
+
+
+def test_set_marks_writes_many_papers_at_once(library: Library) -> None:
+    ids = sorted(library.papers)
+    library.set_starred(ids[0], True)  # an existing record is replaced, not duplicated
+    library.set_marks({paper_id: Marks(starred=i % 2 == 0, tags=["bulk"]) for i, paper_id in enumerate(ids[:100])})
+    library.add_tags(ids[200], ["single"])  # single-paper writes still find free record ids
+    reopened = Library.open(library.folder)
+    assert sum(reopened.marks_of(paper_id).starred for paper_id in ids[:100]) == 50
+    assert all(reopened.marks_of(paper_id).tags == ["bulk"] for paper_id in ids[:100])
+    assert reopened.marks_of(ids[200]).tags == ["single"] and len(reopened.marks) == 101
+    with pytest.raises(RefError):
+        library.set_marks({"no-such-paper": Marks(starred=True)})
