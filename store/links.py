@@ -21,6 +21,7 @@ _BARE = re.compile(
     r"(/[^\s<>\"'`]*)?",
     re.IGNORECASE,
 )
+_BARE_HOST_WORDS = ("github.", "gitlab.", "huggingface.co")
 _TRAILING_PUNCT = ".,;:!?'\"`*"
 _BRACKETS = {")": "(", "]": "[", "}": "{"}
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org")
@@ -29,8 +30,14 @@ _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org")
 def find_links(text: str) -> list[Link]:
     """Every link in `text`, in order of appearance, cleaned and classified, without duplicates."""
     found: list[tuple[int, str]] = []
+    lowered = text.lower()
+    # Most abstracts have no link: skip the regexes (the scheme-less one is slow: it tries a
+    # host at every word) unless a scheme or one of the bare hosts is there at all.
+    has_scheme = "://" in lowered
+    if not has_scheme and not any(host in lowered for host in _BARE_HOST_WORDS):
+        return []
     masked = text
-    for match in _SCHEMED.finditer(text):
+    for match in _SCHEMED.finditer(text) if has_scheme else ():
         url = clean_url(match.group(0))
         if url:
             found.append((match.start(), url))
