@@ -8,6 +8,7 @@ clean https URLs with a kind (project, code or data).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from store.models import Link
@@ -21,6 +22,7 @@ _BARE = re.compile(
     r"(/[^\s<>\"'`]*)?",
     re.IGNORECASE,
 )
+_BARE_ANCHOR = re.compile(r"(?:github|gitlab)\.(?:io|com)|huggingface\.co", re.IGNORECASE)
 _BARE_HOST_WORDS = ("github.", "gitlab.", "huggingface.co")
 _TRAILING_PUNCT = ".,;:!?'\"`*"
 _BRACKETS = {")": "(", "]": "[", "}": "{"}
@@ -43,7 +45,7 @@ def find_links(text: str) -> list[Link]:
             found.append((match.start(), url))
         # Blank the match so the scheme-less pass cannot find its host a second time.
         masked = masked[: match.start()] + " " * len(match.group(0)) + masked[match.end() :]
-    for match in _BARE.finditer(masked):
+    for match in _bare_links(masked):
         url = clean_url("https://" + match.group(0))
         if url:
             found.append((match.start(), url))
@@ -55,6 +57,22 @@ def find_links(text: str) -> list[Link]:
             seen.add(url)
             links.append(Link(url, classify(url)))
     return links
+
+
+def _bare_links(text: str) -> Iterator[re.Match[str]]:
+    """`_BARE` matches, found from the host names outward: scanning `_BARE` itself tries a
+    host at every word of the abstract (~100 µs each; a third of an import's time)."""
+    resume = 0
+    for anchor in _BARE_ANCHOR.finditer(text):
+        if anchor.start() < resume:
+            continue
+        start = anchor.start()
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-."):
+            start -= 1
+        match = _BARE.match(text, start)
+        if match is not None:
+            resume = match.end()
+            yield match
 
 
 def clean_url(raw: str) -> str | None:
