@@ -25,6 +25,7 @@ else:
 
 
 def _short(paper: Paper, width: int = 40) -> str:
+    """A title cut for toasts: `FlexVAR: Flexible Visual…`."""
     return paper.title if len(paper.title) <= width else paper.title[: width - 1].rstrip() + "…"
 
 

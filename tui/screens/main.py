@@ -29,11 +29,6 @@ BACKGROUND_INDEX_OVER = 2_000  # papers; indexing takes ~70 ms per 1,000, which 
 EMPTY_LIBRARY = "No papers yet.\n\nImport Daily Papers pages from a shell:\n    paperdeck import FILE..."
 
 
-def short_title(paper: Paper, width: int = 40) -> str:
-    """A title cut for toasts: `FlexVAR: Flexible Visual…`."""
-    return paper.title if len(paper.title) <= width else paper.title[: width - 1].rstrip() + "…"
-
-
 class MainScreen(PaperActions, Screen[None]):
     """List pane, abstract viewer, filter bar, facets and footer."""
 
