@@ -337,3 +337,14 @@ async def test_marks_from_another_process_show_up(library: Library) -> None:
         await pilot.press("R")
         assert len(paper_list(app).ids) == 363
         assert screen_of(app).library.marks_of(paper_id).starred
+
+
+async def test_viewer_follows_the_filter_once_typing_pauses(library: Library) -> None:
+    app, _ = make_app(library)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("slash")
+        await type_text(pilot, "gausian splating")
+        await pilot.pause(0.2)
+        shown = str(screen_of(app).query_one("#abstract-body").render())
+        highlighted = paper_list(app).highlighted_id
+        assert highlighted is not None and library.papers[highlighted].title[:30] in shown.replace("\n", " ")

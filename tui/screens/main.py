@@ -4,6 +4,7 @@ turns key presses into Library calls, then tells the widgets what to show."""
 from __future__ import annotations
 
 import contextlib
+import time
 from typing import ClassVar
 
 from textual import on, work
@@ -26,6 +27,7 @@ from tui.widgets.filter_bar import FilterBar, StatusLine
 from tui.widgets.paper_list import PaperList, Row
 
 BACKGROUND_INDEX_OVER = 2_000  # papers; indexing takes ~70 ms per 1,000, which the first frame should not wait for
+VIEWER_TYPING_DELAY = 0.08  # seconds without a keystroke before the viewer follows the filter
 EMPTY_LIBRARY = "No papers yet.\n\nImport Daily Papers pages from a shell:\n    paperdeck import FILE..."
 
 
@@ -77,6 +79,8 @@ class MainScreen(PaperActions, Screen[None]):
         self.sort = "relevance"
         self.result = SearchResult(ids=[], warnings=[], highlight_terms=[], ranked=False)
         self._read_timer: Timer | None = None
+        self._viewer_timer: Timer | None = None
+        self._last_keystroke = 0.0  # monotonic time of the last change typed into the filter
         self._library_error: str | None = None  # the damage already reported, not reported again
 
     # --- layout -------------------------------------------------------------------------------
@@ -185,7 +189,8 @@ class MainScreen(PaperActions, Screen[None]):
         text = f"{len(self.result.ids)} of {len(self.library.papers)} papers · {starred} starred · sort: {sort}"
         if self.result.warnings:
             text += " · ⚠ " + "; ".join(self.result.warnings)
-        self.query_one(StatusLine).update(text)
+        # One line of fixed size: no layout pass (a layout repaints the whole screen).
+        self.query_one(StatusLine).update(text, layout=False)
 
     def update_facets(self) -> None:
         """Fresh counts in the facets sidebar."""
@@ -225,6 +230,7 @@ class MainScreen(PaperActions, Screen[None]):
     @on(FilterBar.Changed, "#filter")
     def filter_changed(self, event: FilterBar.Changed) -> None:
         """Every keystroke re-filters (the index answers within a frame at 100k papers)."""
+        self._last_keystroke = time.monotonic()
         self.query_text = event.value
         self.apply_query()
 
@@ -235,8 +241,16 @@ class MainScreen(PaperActions, Screen[None]):
 
     @on(PaperList.Highlighted)
     def highlighted(self, event: PaperList.Highlighted) -> None:
-        """Show the paper and start the read timer."""
-        self.show_current()
+        """Show the paper and start the read timer. While the user types a filter the viewer
+        waits for a pause: re-laying out a whole abstract on every keystroke would hold up the
+        list, which is what the typist watches."""
+        if self._viewer_timer is not None:
+            self._viewer_timer.stop()
+            self._viewer_timer = None
+        if time.monotonic() - self._last_keystroke < VIEWER_TYPING_DELAY:
+            self._viewer_timer = self.set_timer(VIEWER_TYPING_DELAY, self.show_current)
+        else:
+            self.show_current()
         if self._read_timer is not None:
             self._read_timer.stop()
             self._read_timer = None
