@@ -17,7 +17,6 @@ from typing import Any
 
 import orjson
 from tinydb import TinyDB
-from tinydb.table import Document
 
 from store.dumps import ParseResult
 from store.errors import LibraryError, PaperdeckError, RefError
@@ -278,28 +277,8 @@ class Library:
             current = self.marks.get(paper_id) or Marks()
             updated = Marks(current.starred, list(current.tags), current.read)
             change(updated)
-            updated.updated = time.time()
-            doc_id = self._marks_doc_id(paper_id)
-            record = {"paper": paper_id, **updated.to_dict()}
-            try:
-                self._marks_table.upsert(Document(record, doc_id=doc_id))
-            except LibraryError:
-                self._marks_table.clear_cache()
-                self._load_marks()
-                raise
-            self.marks[paper_id] = updated
-            self._marks_doc_ids[paper_id] = doc_id
-        return updated
-
-    def _marks_doc_id(self, paper_id: str) -> int:
-        known = self._marks_doc_ids.get(paper_id)
-        if known is not None:
-            return known
-        taken = set(self._marks_doc_ids.values())
-        preferred = self._doc_ids.get(paper_id)
-        if preferred is not None and preferred not in taken:
-            return preferred
-        return max(taken | set(self._doc_ids.values()), default=0) + 1
+            self._write_marks({paper_id: updated})
+        return self.marks[paper_id]
 
     def set_marks(self, changes: dict[str, Marks]) -> None:
         """Replace the marks of many papers in one locked, atomic write (bulk tagging, and how
@@ -307,31 +286,44 @@ class Library:
         unknown = next((paper_id for paper_id in changes if paper_id not in self.papers), None)
         if unknown is not None:
             raise RefError(f"no paper with id {unknown!r}")
-        storage = self._marks_db.storage
         with folder_lock(self.folder):
-            if storage.changed_on_disk():  # type: ignore[attr-defined]
+            if self._marks_db.storage.changed_on_disk():  # type: ignore[attr-defined]
                 self._load_marks()
-            tables = storage.read() or {META_TABLE: _meta("marks")}
-            table = dict(tables.get(MARKS_TABLE, {}))
-            taken = set(self._marks_doc_ids.values())
+            self._write_marks(changes)
+
+    def _write_marks(self, changes: dict[str, Marks]) -> None:
+        """Write marks into the marks file (call under the folder lock, after re-reading).
+
+        The tables are changed directly rather than through TinyDB's Table.upsert, which
+        converts every record's id to int and back on each write: 12 of the 16 ms a star took
+        with 20,000 marked papers. Memory changes only once the file is on disk."""
+        storage = self._marks_db.storage
+        tables = storage.read() or {META_TABLE: _meta("marks")}
+        table = dict(tables.get(MARKS_TABLE, {}))
+        doc_ids = dict(self._marks_doc_ids)
+        new = [paper_id for paper_id in changes if paper_id not in doc_ids]
+        if new:
+            taken = set(doc_ids.values())
             next_free = max(taken | set(self._doc_ids.values()), default=0) + 1
-            now = time.time()
-            for paper_id, marks in changes.items():
-                doc_id = self._marks_doc_ids.get(paper_id) or self._doc_ids.get(paper_id)
-                if doc_id is None or (paper_id not in self._marks_doc_ids and doc_id in taken):
+            for paper_id in new:
+                doc_id = self._doc_ids.get(paper_id)
+                if doc_id is None or doc_id in taken:
                     doc_id, next_free = next_free, next_free + 1
                 taken.add(doc_id)
-                self._marks_doc_ids[paper_id] = doc_id
-                table[str(doc_id)] = {"paper": paper_id, **Marks(marks.starred, marks.tags, marks.read, now).to_dict()}
-            try:
-                storage.write({**tables, MARKS_TABLE: table})
-            except LibraryError:
-                self._load_marks()
-                raise
-            finally:
-                self._marks_table.clear_cache()
-            for paper_id, marks in changes.items():
-                self.marks[paper_id] = Marks(marks.starred, list(marks.tags), marks.read, now)
+                doc_ids[paper_id] = doc_id
+        now = time.time()
+        written = {paper_id: Marks(m.starred, list(m.tags), m.read, now) for paper_id, m in changes.items()}
+        for paper_id, marks in written.items():
+            table[str(doc_ids[paper_id])] = {"paper": paper_id, **marks.to_dict()}
+        try:
+            storage.write({**tables, MARKS_TABLE: table})
+        except LibraryError:
+            self._load_marks()
+            raise
+        finally:
+            self._marks_table.clear_cache()
+        self._marks_doc_ids = doc_ids
+        self.marks.update(written)
 
     def set_starred(self, paper_id: str, starred: bool) -> Marks:
         """Star or unstar a paper."""
