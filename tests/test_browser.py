@@ -309,6 +309,7 @@ async def test_empty_library_and_no_match_say_what_to_do(tmp_path: Path) -> None
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("slash")
         await type_text(pilot, "zzqqxx")
+        await pilot.pause(0.2)  # the viewer follows the filter once typing pauses
         body = str(screen_of(app).query_one("#abstract-body").render())
         assert "Esc" in body and "zzqqxx" in body
 

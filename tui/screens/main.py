@@ -237,6 +237,11 @@ class MainScreen(PaperActions, Screen[None]):
     @on(FilterBar.Done)
     def filter_done(self, event: FilterBar.Done) -> None:
         """Enter keeps the filter, Esc cleared it; either way back to the list."""
+        if self._viewer_timer is not None:
+            # Leaving the filter is the pause the viewer waits for.
+            self._viewer_timer.stop()
+            self._viewer_timer = None
+            self.show_current()
         self.paper_list.focus()
 
     @on(PaperList.Highlighted)
