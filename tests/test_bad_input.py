@@ -103,9 +103,12 @@ def test_two_hundred_megabytes_stream_with_bounded_memory(tmp_path: Path) -> Non
     assert dump.stat().st_size > 200_000_000
     peak_file = tmp_path / "peak-kb"
     # The real command's main(), in a process of its own that reports its own peak RSS.
+    # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so it would include the RSS of
+    # the pytest process this child was forked from (269 MB in a full run).
     measure = (
-        "import resource, sys; from tui.__main__ import main; code = main(sys.argv[2:]); "
-        "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)); sys.exit(code)"
+        "import re, sys; from pathlib import Path; from tui.__main__ import main; code = main(sys.argv[2:]); "
+        "status = Path('/proc/self/status').read_text(); "
+        "Path(sys.argv[1]).write_text(re.search(r'VmHWM:\\s*(\\d+)', status).group(1)); sys.exit(code)"
     )
     result = subprocess.run(
         [sys.executable, "-c", measure, str(peak_file), "--library", str(tmp_path / "lib"), "import", str(dump)],

@@ -15,7 +15,8 @@ import orjson
 import pytest
 import textual.app
 from textual.binding import Binding
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
+from textual.css.query import NoMatches
 from textual.geometry import Region
 
 from store.library import Library
@@ -111,3 +112,21 @@ async def test_palette_dismissed_twice_does_not_crash(library: Library) -> None:
         palette.dismiss()
         await pilot.pause()
         assert app.is_running and isinstance(app.screen, MainScreen)
+
+
+async def test_palette_closed_while_searching_does_not_crash(library: Library) -> None:
+    """Found by the monkey (ctrl+p, a letter, Esc within a frame): the palette's search
+    worker updated a CommandList that was gone, NoMatches in Textual 8.2.8."""
+    app, _ = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        await palette.query_one(CommandList).remove()
+        with pytest.raises(NoMatches):
+            textual_fixes._original_watch_list_visible(palette)
+        palette._watch__list_visible()  # guarded: nothing to update, no exception
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from textual.await_complete import AwaitComplete
 from textual.command import CommandPalette
+from textual.css.query import NoMatches
 from textual.widgets import OptionList
 
 _original_move_page = OptionList._move_page
 _original_palette_dismiss = CommandPalette.dismiss
+_original_watch_list_visible = CommandPalette._watch__list_visible
 
 
 def _move_page_when_laid_out(self: OptionList, direction: int) -> None:
@@ -30,7 +32,17 @@ def _dismiss_palette_once(self: CommandPalette, result: object = None) -> AwaitC
     return _original_palette_dismiss(self, result)
 
 
+def _watch_list_visible_while_composed(self: CommandPalette) -> None:
+    """The palette closed while its command search was still running: the search's last
+    update finds no CommandList any more (NoMatches from a worker, which ends the app)."""
+    try:
+        _original_watch_list_visible(self)
+    except NoMatches:
+        return
+
+
 def apply() -> None:
     """Install the workarounds (idempotent)."""
     OptionList._move_page = _move_page_when_laid_out  # type: ignore[method-assign]
     CommandPalette.dismiss = _dismiss_palette_once  # type: ignore[method-assign,assignment]
+    CommandPalette._watch__list_visible = _watch_list_visible_while_composed  # type: ignore[method-assign]
