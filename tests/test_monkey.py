@@ -28,7 +28,7 @@ from tui.screens.main import MainScreen
 from tui.screens.modals import ConfirmScreen, LibraryErrorScreen, LinkPicker, ShowTextScreen, TagEditor, TagRemover
 
 KEYS = int(os.environ.get("PAPERDECK_MONKEY_KEYS", "10000"))
-BATCH = 25
+BATCH = 1  # one key at a time, each handled before the next: failures replay with the seed
 SEED = int(os.environ.get("PAPERDECK_MONKEY_SEED", "6"))
 QUIT_KEYS = {"q", "ctrl+q"}  # quitting would end the run early; q is pressed once at the end
 
@@ -55,7 +55,7 @@ def printable() -> list[str]:
 
 async def no_idle_wait(*args: object, **kwargs: object) -> None:
     """Pilot waits ~20-100 ms per key for the CPU to go idle; the monkey only needs every key
-    handled in order, which `_wait_for_screen` after each batch still ensures."""
+    handled before the next is sent, which `_wait_for_screen` after each press still ensures."""
     await asyncio.sleep(0)
 
 
