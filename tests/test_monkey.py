@@ -9,6 +9,7 @@ import os
 import random
 import string
 import webbrowser
+from pathlib import Path
 from types import SimpleNamespace
 
 import orjson
@@ -59,8 +60,9 @@ async def no_idle_wait(*args: object, **kwargs: object) -> None:
     await asyncio.sleep(0)
 
 
-async def test_ten_thousand_random_keys(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_ten_thousand_random_keys(library: Library, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     print(f"monkey seed {SEED} (set PAPERDECK_MONKEY_SEED to replay)")
+    monkeypatch.chdir(tmp_path)  # the palette's "Save screenshot" can be typed and chosen too
     rng = random.Random(SEED)
     monkeypatch.setattr(webbrowser, "open", lambda *args, **kwargs: True)
     monkeypatch.setattr(textual.app, "wait_for_idle", no_idle_wait)
@@ -128,5 +130,18 @@ async def test_palette_closed_while_searching_does_not_crash(library: Library) -
             textual_fixes._original_watch_list_visible(palette)
         palette._watch__list_visible()  # guarded: nothing to update, no exception
         await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_text_that_looks_like_markup_is_shown_as_text(library: Library) -> None:
+    """Found by the reliability monkey (seed 2): a tag typed with `[` crashed the tag editor's
+    hint with a MarkupError. Tags, queries, titles and messages are plain text everywhere."""
+    paper_id = next(iter(library.papers))
+    library.add_tags(paper_id, ["x[/]y", "[b]", "[link=file:///x]z"])
+    app, _ = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("t", "escape", "T", "escape", "b", "b", "slash", "left_square_bracket", "slash", "enter")
+        await pilot.press("t", *"[i", "enter")
         await pilot.pause()
         assert app.is_running

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -80,6 +80,11 @@ class PaperdeckApp(App[int]):
             if isinstance(binding, Binding) and binding.description and not binding.id.startswith("main.copy_"):
                 keys = self.config.keymap.get(binding.id or "", binding.key)
                 yield SystemCommand(binding.description, f"key: {keys}", partial(screen.run_action, binding.action))
+
+    def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:  # type: ignore[override]
+        """Toasts carry titles, tags and links (`[Re] A paper`, a tag typed with `[`): plain text,
+        not markup, unless a caller asks for markup."""
+        super().notify(message, markup=markup, **kwargs)
 
     async def action_quit(self) -> None:
         """q: remember the browser state, then leave."""

@@ -7,6 +7,7 @@ import contextlib
 import time
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -189,8 +190,9 @@ class MainScreen(PaperActions, Screen[None]):
         text = f"{len(self.result.ids)} of {len(self.library.papers)} papers · {starred} starred · sort: {sort}"
         if self.result.warnings:
             text += " · ⚠ " + "; ".join(self.result.warnings)
-        # One line of fixed size: no layout pass (a layout repaints the whole screen).
-        self.query_one(StatusLine).update(text, layout=False)
+        # Text: a query with `[` is not markup. One line of fixed size: no layout pass (a layout
+        # repaints the whole screen).
+        self.query_one(StatusLine).update(Text(text), layout=False)
 
     def update_facets(self) -> None:
         """Fresh counts in the facets sidebar."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -66,7 +67,7 @@ class TagEditor(ModalScreen[list[str] | None]):
             yield Label("Add tags (comma separated)", classes="title")
             yield Input(placeholder="e.g. to-read, diffusion", suggester=LastTagSuggester(self.known_tags), id="tags")
             known = " ".join(f"#{tag}" for tag in self.known_tags[:20]) or "no tags yet"
-            yield Label(f"→ completes · Enter adds · Esc cancels · in use: {known}", classes="hint")
+            yield Label(f"→ completes · Enter adds · Esc cancels · in use: {known}", classes="hint", markup=False)
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
@@ -94,9 +95,9 @@ class _PickerScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         """Title, options, hint."""
         with Vertical():
-            yield Label(self.title_text, classes="title")
+            yield Label(self.title_text, classes="title", markup=False)
             yield OptionList(*self.options)
-            yield Label(self.hint, classes="hint")
+            yield Label(self.hint, classes="hint", markup=False)
 
     def action_down(self) -> None:
         """j: next option."""
@@ -122,7 +123,9 @@ class TagRemover(_PickerScreen):
     DEFAULT_CSS = MODAL_CSS.format(name="TagRemover")
 
     def __init__(self, tags: list[str]) -> None:
-        super().__init__("Remove which tag?", "Enter removes · Esc cancels", [Option(f"#{t}", id=t) for t in tags])
+        super().__init__(
+            "Remove which tag?", "Enter removes · Esc cancels", [Option(Text(f"#{t}"), id=t) for t in tags]
+        )
 
 
 class LinkPicker(ModalScreen[tuple[str, str] | None]):
@@ -146,7 +149,7 @@ class LinkPicker(ModalScreen[tuple[str, str] | None]):
         with Vertical():
             yield Label("Links", classes="title")
             yield OptionList(
-                *(Option(f"[{n}] {kind:<8} {url}", id=url) for n, (kind, url) in enumerate(self.links, start=1))
+                *(Option(Text(f"[{n}] {kind:<8} {url}"), id=url) for n, (kind, url) in enumerate(self.links, start=1))
             )
             yield Label("Enter/c copies · o opens in the browser · Esc closes", classes="hint")
 
@@ -190,7 +193,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         """The question and the keys."""
         with Vertical():
-            yield Label(self.question, classes="title")
+            yield Label(self.question, classes="title", markup=False)
             yield Label("y / Enter: yes · n / Esc: no", classes="hint")
 
     def action_answer(self, yes: bool) -> None:
@@ -211,7 +214,7 @@ class ShowTextScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         """A read-only text area with the text selected."""
         with Vertical():
-            yield Label(self.title_text, classes="title")
+            yield Label(self.title_text, classes="title", markup=False)
             yield TextArea(self.text, read_only=True, soft_wrap=True, id="text")
             yield Label("Select with the mouse (shift+drag in tmux) · Esc closes", classes="hint")
 
@@ -248,7 +251,7 @@ class LibraryErrorScreen(ModalScreen[bool]):
         """The problem, what to do, and the keys."""
         with Vertical():
             yield Label("The library cannot be read", classes="title")
-            yield Label(self.message, id="message")
+            yield Label(self.message, id="message", markup=False)
             yield Label(
                 "Nothing was overwritten. Quit and run `paperdeck doctor` (then `--repair`) to restore the last good "
                 "backup.",

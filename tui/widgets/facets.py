@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.text import Text
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -31,7 +32,7 @@ class Facets(OptionList):
             Option(f"★ starred ({starred})", id="is:starred"),
             Option(f"• unread ({unread})", id="is:unread"),
         ]
-        options.extend(Option(f"#{tag} ({count})", id=f"tag:{tag}") for tag, count in tags)
+        options.extend(Option(Text(f"#{tag} ({count})"), id=f"tag:{tag}") for tag, count in tags)
         self.clear_options()
         self.add_options(options)
         if self.option_count:
