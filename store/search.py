@@ -18,6 +18,7 @@ from itertools import chain, repeat
 
 from rapidfuzz import fuzz, process
 
+from store.acronyms import ACRONYMS
 from store.models import Marks, Paper, date_sort_key
 from store.ordering import IdView, LazyOrder
 from store.query import Comparison, Query, parse_query
@@ -25,36 +26,6 @@ from store.text import word_set, words_of
 
 SORTS = ("relevance", "date", "upvotes", "title", "added")
 
-# Acronyms researchers type for what titles spell out (matched against title words).
-ACRONYMS: dict[str, tuple[str, ...]] = {
-    "llm": ("large", "language", "model"),
-    "llms": ("large", "language", "model"),
-    "mllm": ("multimodal", "large", "language", "model"),
-    "vlm": ("vision", "language", "model"),
-    "rag": ("retrieval", "augmented", "generation"),
-    "vit": ("vision", "transformer"),
-    "nerf": ("neural", "radiance", "field"),
-    "gan": ("generative", "adversarial"),
-    "vae": ("variational", "autoencoder"),
-    "rl": ("reinforcement", "learning"),
-    "rlhf": ("reinforcement", "learning", "human", "feedback"),
-    "moe": ("mixture", "of", "expert"),
-    "cot": ("chain", "of", "thought"),
-    "gnn": ("graph", "neural", "network"),
-    "ssm": ("state", "space", "model"),
-    "sft": ("supervised", "fine", "tuning"),
-    "icl": ("in", "context", "learning"),
-    "nvs": ("novel", "view", "synthesis"),
-    "3dgs": ("gaussian", "splatting"),
-    "dit": ("diffusion", "transformer"),
-    "sds": ("score", "distillation", "sampling"),
-    "tts": ("text", "to", "speech"),
-    "asr": ("speech", "recognition"),
-    "kd": ("knowledge", "distillation"),
-    "peft": ("parameter", "efficient", "fine", "tuning"),
-    "lora": ("low", "rank", "adaptation"),
-    "nlp": ("natural", "language", "processing"),
-}
 TITLE_WEIGHT = 3
 ABSTRACT_WEIGHT = 1
 PREFIX_LIMIT = 40  # a short prefix matches thousands of words; the most frequent few are meant
