@@ -182,3 +182,11 @@ def test_doctor_reports_and_repairs(home: Path) -> None:
     assert next(iter(home.glob("marks.json.damaged-*"))).read_bytes() == b"\x00\x00garbage"
     shown = json.loads(run("show", "flexvar", "--json", home=home).stdout)
     assert shown["starred"] is True
+
+
+def test_list_query_ranks_and_warns_on_stderr(home: Path) -> None:
+    """`paperdeck list QUERY` takes the query language; a malformed filter is a warning, not an error."""
+    result = run("list", "--json", "gausian splating upvotes:>=x", home=home)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["title"].startswith("GaussianCity: Generative Gaussian Splatting")
+    assert result.stderr.strip() == "warning: 'upvotes:>=x': expected a number, e.g. upvotes:>=10 or upvotes:2024"

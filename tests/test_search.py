@@ -18,6 +18,7 @@ RANKING = [
     ("retreival augmented", "Parametric Retrieval Augmented Generation"),
     ("llm", "The Curse of Depth in Large Language Models"),  # acronym spelled out in the title
     ("rag", "Parametric Retrieval Augmented Generation"),
+    ("vit", "ViTGaze: Gaze Following with Interaction Features in Vision Transformers"),
     ("nerf", "pixelNeRF: Neural Radiance Fields"),
     ("moe", "MoEfication: Transformer Feed-forward Layers"),
     ("vision mamba", "MHS-VM: Multi-Head Scanning in Parallel Subspaces for Vision Mamba"),
