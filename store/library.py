@@ -135,7 +135,11 @@ class Library:
     def _load_catalog(self) -> list[str]:
         """(Re)load papers from the catalog; returns the ids that were not loaded before."""
         tables = self._catalog.read()
-        _check_meta(tables, self.catalog_path, "catalog")
+        try:
+            _check_meta(tables, self.catalog_path, "catalog")
+        except LibraryError:
+            self._catalog.forget()
+            raise
         assert tables is not None
         new_ids: list[str] = []
         try:
@@ -146,6 +150,7 @@ class Library:
                 self.papers[paper_id] = Paper.from_dict(record)
                 self._doc_ids[paper_id] = int(key)
         except (KeyError, TypeError, ValueError, AttributeError):
+            self._catalog.forget()
             raise LibraryError(
                 f"{self.catalog_path}: a paper record has the wrong shape; run `paperdeck doctor`"
             ) from None
@@ -156,7 +161,11 @@ class Library:
         if tables is None:
             self.marks, self._marks_doc_ids = {}, {}
             return
-        _check_meta(tables, self.marks_path, "marks")
+        try:
+            _check_meta(tables, self.marks_path, "marks")
+        except LibraryError:
+            self._marks_db.storage.forget()  # type: ignore[attr-defined]
+            raise
         marks: dict[str, Marks] = {}
         doc_ids: dict[str, int] = {}
         try:
@@ -164,6 +173,7 @@ class Library:
                 marks[record["paper"]] = Marks.from_dict(record)
                 doc_ids[record["paper"]] = int(key)
         except (KeyError, TypeError, ValueError, AttributeError):
+            self._marks_db.storage.forget()  # type: ignore[attr-defined]
             raise LibraryError(
                 f"{self.marks_path}: a marks record has the wrong shape; run `paperdeck doctor`"
             ) from None

@@ -57,7 +57,12 @@ def write_atomic(path: Path, payload: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise LibraryError(f"{path}: could not save ({error.strerror or error}); nothing was changed") from None
-    fsync_folder(folder)
+    try:
+        fsync_folder(folder)
+    except OSError as error:
+        # The new file is in place but its rename may not survive a power cut: say so, as an
+        # error the callers already handle (they re-read what is on disk).
+        raise LibraryError(f"{path}: saved, but the folder could not be synced ({error.strerror or error})") from None
 
 
 def fsync_folder(folder: Path) -> None:
@@ -144,6 +149,13 @@ class AtomicStorage(Storage):
             raise
         self._data = data
         self._seen = _signature(self.path)
+
+    def forget(self) -> None:
+        """Drop the cached tables: the file was read but refused (newer schema, wrong shape),
+        so no write may start from them; the next read goes back to the file (and refuses it
+        again) instead of writing our change over the user's file."""
+        self._data = None
+        self._seen = None
 
     def close(self) -> None:
         """Nothing is held open between operations."""
