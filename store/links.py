@@ -8,6 +8,7 @@ clean https URLs with a kind (project, code or data).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -26,6 +27,7 @@ _BARE_ANCHOR = re.compile(r"(?:github|gitlab)\.(?:io|com)|huggingface\.co", re.I
 _BARE_HOST_WORDS = ("github.", "gitlab.", "huggingface.co")
 _TRAILING_PUNCT = ".,;:!?'\"`*"
 _BRACKETS = {")": "(", "]": "[", "}": "{"}
+_UNSAFE = frozenset("`$;|&<>\\\"'")  # what a shell or a launcher's script would act on
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org")
 
 
@@ -114,8 +116,17 @@ def classify(url: str) -> str:
 
 
 def is_safe_url(url: str) -> bool:
-    """True for an http(s) URL with a host and no characters a shell or terminal would act on."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    """True for an http(s) URL with a host and no character a shell, a launcher or a terminal
+    would act on: quotes (macOS hands URLs to AppleScript), controls including C1 (0x9b is a
+    CSI to a terminal), and invisible format characters such as bidi overrides."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket: http://[::1
         return False
-    return not any(ch.isspace() or ch in "`$;|&<>\\\x1b\x00" or ord(ch) < 32 for ch in url)
+    if parts.scheme not in ("http", "https") or not host:
+        return False
+    return not any(
+        ch.isspace() or ch in _UNSAFE or ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F or unicodedata.category(ch) == "Cf"
+        for ch in url
+    )

@@ -88,6 +88,10 @@ def test_seed_examples(seed_papers) -> None:
         ("https://a.org/x;ls", False),
         ("https://a.org/`id`", False),
         ("https://a.org/x\x1b]52;c;", False),
+        ('https://a.org/x"&open -a Calculator', False),
+        ("https://a.org/x\x9b31m", False),
+        ("https://a.org/\u202egpj.exe", False),
+        ("http://[::1", False),
     ],
 )
 def test_is_safe_url(url: str, safe: bool) -> None:
