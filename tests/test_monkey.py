@@ -102,6 +102,19 @@ def test_page_keys_before_an_option_list_is_laid_out() -> None:
     textual_fixes._move_page_when_laid_out(not_laid_out, -1)  # type: ignore[arg-type]
 
 
+async def test_a_modal_dismissed_twice_leaves_the_main_screen(library: Library) -> None:
+    """Enter twice within a frame in a modal: the second dismiss must not pop the browser."""
+    app, _ = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        modal = ConfirmScreen("Copy the title instead?")
+        await app.push_screen(modal)
+        await pilot.pause()
+        modal.dismiss(True)
+        modal.dismiss(True)
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, MainScreen)
+
+
 async def test_palette_dismissed_twice_does_not_crash(library: Library) -> None:
     """Found by the monkey (two selections queued in the palette): ScreenStackError in 8.2.8."""
     app, _ = make_app(library)

@@ -6,13 +6,16 @@ Remove a fix when the Textual version in pyproject.toml no longer needs it (the 
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.await_complete import AwaitComplete
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
+from textual.screen import Screen
 from textual.widgets import OptionList
 
 _original_move_page = OptionList._move_page
-_original_palette_dismiss = CommandPalette.dismiss
+_original_dismiss = Screen.dismiss
 _original_watch_list_visible = CommandPalette._watch__list_visible
 
 
@@ -24,12 +27,13 @@ def _move_page_when_laid_out(self: OptionList, direction: int) -> None:
     _original_move_page(self, direction)
 
 
-def _dismiss_palette_once(self: CommandPalette, result: object = None) -> AwaitComplete:
-    """Two selections queued in the command palette (Enter pressed twice within a frame)
-    dismiss it twice in Textual 8.2.8, and the second pop raises ScreenStackError."""
+def _dismiss_when_active(self: Screen[Any], result: Any = None) -> AwaitComplete:
+    """Dismiss pops whatever screen is on top. Two closing keys queued within a frame (Enter
+    twice in the palette or a modal) dismissed a screen twice in Textual 8.2.8: the second
+    popped the main screen, or raised ScreenStackError. A screen no longer on top is gone."""
     if not self.is_active:
         return AwaitComplete.nothing()
-    return _original_palette_dismiss(self, result)
+    return _original_dismiss(self, result)
 
 
 def _watch_list_visible_while_composed(self: CommandPalette) -> None:
@@ -44,5 +48,5 @@ def _watch_list_visible_while_composed(self: CommandPalette) -> None:
 def apply() -> None:
     """Install the workarounds (idempotent)."""
     OptionList._move_page = _move_page_when_laid_out  # type: ignore[method-assign]
-    CommandPalette.dismiss = _dismiss_palette_once  # type: ignore[method-assign,assignment]
+    Screen.dismiss = _dismiss_when_active  # type: ignore[method-assign,assignment]
     CommandPalette._watch__list_visible = _watch_list_visible_while_composed  # type: ignore[method-assign]
