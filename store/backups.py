@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from store.errors import LibraryError
+from store.errors import LibraryError, NewerSchemaError
 
 BACKUP_DIR = "backups"
 KEEP = 3
@@ -67,6 +67,18 @@ def check_file(path: Path, kind: str) -> str | None:
     return None
 
 
+def _is_newer_version(path: Path, kind: str) -> bool:
+    from store.library import check_library_file
+
+    try:
+        check_library_file(path, kind)
+    except NewerSchemaError:
+        return True
+    except LibraryError:
+        return False
+    return False
+
+
 def repair_file(path: Path, kind: str) -> FileReport:
     """Replace a damaged file by its newest good backup. The damaged file is moved aside,
     never deleted, since doctor cannot prove it holds nothing of value."""
@@ -74,6 +86,10 @@ def repair_file(path: Path, kind: str) -> FileReport:
 
     report = FileReport(path, check_file(path, kind))
     if report.problem is None:
+        return report
+    if _is_newer_version(path, kind):
+        # Not damage: an older backup would throw away what the newer version wrote.
+        report.notes.append("written by a newer paperdeck: upgrade paperdeck; the file was left as it is")
         return report
     for candidate in backup_paths(path):
         if candidate.exists() and check_file(candidate, kind) is None:

@@ -16,6 +16,10 @@ class LibraryError(PaperdeckError):
     """A library file that is missing, damaged, locked, newer than this version, or unwritable."""
 
 
+class NewerSchemaError(LibraryError):
+    """A library file written by a newer paperdeck: not damage, so never "repaired"."""
+
+
 class RefError(PaperdeckError):
     """A paper reference that matches no paper, or more than one."""
 

@@ -19,7 +19,7 @@ import orjson
 from tinydb import TinyDB
 
 from store.dumps import ParseResult
-from store.errors import LibraryError, PaperdeckError, RefError
+from store.errors import LibraryError, NewerSchemaError, PaperdeckError, RefError
 from store.models import Marks, Paper
 from store.storage import AtomicStorage, folder_lock, load_json_file, remove_stale_temps, write_atomic
 from store.text import normalize_tag
@@ -72,7 +72,7 @@ def _check_meta(tables: dict[str, Any] | None, path: Path, kind: str) -> None:
     if not isinstance(meta, dict) or meta.get("kind") != kind or not isinstance(meta.get("schema"), int):
         raise LibraryError(f"{path}: not a paperdeck {kind} file (no schema record); the file was left as it is")
     if meta["schema"] > SCHEMA:
-        raise LibraryError(
+        raise NewerSchemaError(
             f"{path}: written by a newer paperdeck (schema {meta['schema']}, this version reads {SCHEMA}); "
             "upgrade paperdeck"
         )

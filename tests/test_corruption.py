@@ -117,3 +117,15 @@ async def test_browser_shows_an_error_screen_and_leaves_the_file_untouched(libra
         await pilot.pause()
     assert app.return_value == 1
     assert library.marks_path.read_bytes() == content
+
+
+def test_doctor_never_repairs_a_newer_versions_file(good_home: Path, tmp_path: Path) -> None:
+    """A newer paperdeck's file is not damage: --repair must not swap it for an old backup."""
+    home = tmp_path / "home"
+    shutil.copytree(good_home, home)
+    assert run("tag", "flexvar", "keep", home=home).returncode == 0  # a backup exists
+    newer = damaged_bytes("newer-schema", MARKS_FILE)
+    (home / MARKS_FILE).write_bytes(newer)
+    repair = run("doctor", "--repair", home=home)
+    assert repair.returncode == 1 and "newer paperdeck" in repair.stdout and "upgrade paperdeck" in repair.stdout
+    assert (home / MARKS_FILE).read_bytes() == newer
