@@ -11,6 +11,7 @@ import string
 import webbrowser
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import orjson
 import pytest
@@ -115,14 +116,20 @@ async def test_a_modal_dismissed_twice_leaves_the_main_screen(library: Library) 
         assert app.is_running and isinstance(app.screen, MainScreen)
 
 
+async def open_palette(app: PaperdeckApp, pilot: Any) -> CommandPalette:
+    """ctrl+p, and the palette it opened."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    palette = app.screen
+    assert isinstance(palette, CommandPalette)
+    return palette
+
+
 async def test_palette_dismissed_twice_does_not_crash(library: Library) -> None:
     """Found by the monkey (two selections queued in the palette): ScreenStackError in 8.2.8."""
     app, _ = make_app(library)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        palette = app.screen
-        assert isinstance(palette, CommandPalette)
+        palette = await open_palette(app, pilot)
         palette.dismiss()
         palette.dismiss()
         await pilot.pause()
@@ -134,10 +141,7 @@ async def test_palette_closed_while_searching_does_not_crash(library: Library) -
     worker updated a CommandList that was gone, NoMatches in Textual 8.2.8."""
     app, _ = make_app(library)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        palette = app.screen
-        assert isinstance(palette, CommandPalette)
+        palette = await open_palette(app, pilot)
         await palette.query_one(CommandList).remove()
         with pytest.raises(NoMatches):
             textual_fixes._original_watch_list_visible(palette)
