@@ -56,7 +56,7 @@ class FileReport:
 
 def check_file(path: Path, kind: str) -> str | None:
     """None if the file loads as a library file of `kind`, else the problem in one line."""
-    from store.library import check_library_file  # library imports backups; avoid the cycle at import time
+    from store.schema import check_library_file  # storage imports backups; avoid the cycle at import time
 
     try:
         check_library_file(path, kind)
@@ -68,7 +68,7 @@ def check_file(path: Path, kind: str) -> str | None:
 
 
 def _is_newer_version(path: Path, kind: str) -> bool:
-    from store.library import check_library_file
+    from store.schema import check_library_file
 
     try:
         check_library_file(path, kind)

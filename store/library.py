@@ -1,9 +1,10 @@
 """The Library: the one door to the files on disk, for the CLI and the browser alike.
 
-Two TinyDB files live in the library folder: the catalog (papers, written only by import)
-and the small marks file (stars, tags, read state), written on every user action, so a star
-never rewrites 100,000 abstracts. Every write happens under the folder lock after re-reading
-what another process may have written, and goes through `AtomicStorage`.
+TinyDB files live in the library folder: the catalog and its abstracts (papers, written only
+by import; see store/catalog.py) and the small marks file (stars, tags, read state), written
+on every user action, so a star never rewrites 100,000 abstracts. Every write happens under
+the folder lock after re-reading what another process may have written, and goes through
+`AtomicStorage`.
 """
 
 from __future__ import annotations
@@ -18,18 +19,16 @@ from typing import Any
 import orjson
 from tinydb import TinyDB
 
+from store.catalog import CATALOG_FILE, Catalog
 from store.dumps import ParseResult
-from store.errors import LibraryError, NewerSchemaError, PaperdeckError, RefError
+from store.errors import LibraryError, PaperdeckError, RefError
 from store.models import Marks, Paper
-from store.storage import AtomicStorage, folder_lock, load_json_file, remove_stale_temps, write_atomic
+from store.schema import META_TABLE, check_meta, meta_table
+from store.storage import AtomicStorage, folder_lock, remove_stale_temps, write_atomic
 from store.text import normalize_tag
 
-SCHEMA = 1
-CATALOG_FILE = "catalog.json"
 MARKS_FILE = "marks.json"
 STATE_FILE = "state.json"
-META_TABLE = "_meta"
-PAPERS_TABLE = "papers"
 MARKS_TABLE = "marks"
 
 
@@ -64,46 +63,42 @@ class Refresh:
     marks_changed: bool = False
 
 
-def _check_meta(tables: dict[str, Any] | None, path: Path, kind: str) -> None:
-    """Refuse a file written by a newer paperdeck, or one that is not ours."""
-    if tables is None:
-        return
-    meta = tables.get(META_TABLE, {}).get("1")
-    if not isinstance(meta, dict) or meta.get("kind") != kind or not isinstance(meta.get("schema"), int):
-        raise LibraryError(f"{path}: not a paperdeck {kind} file (no schema record); the file was left as it is")
-    if meta["schema"] > SCHEMA:
-        raise NewerSchemaError(
-            f"{path}: written by a newer paperdeck (schema {meta['schema']}, this version reads {SCHEMA}); "
-            "upgrade paperdeck"
-        )
-
-
-def _meta(kind: str) -> dict[str, Any]:
-    return {"1": {"schema": SCHEMA, "kind": kind}}
-
-
 class Library:
     """Papers and marks of one library folder. Open it with `Library.open(folder)`."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.catalog_path = folder / CATALOG_FILE
+        self.catalog = Catalog(folder)
+        self.catalog_path = self.catalog.path
         self.marks_path = folder / MARKS_FILE
         self.state_path = folder / STATE_FILE
-        self.papers: dict[str, Paper] = {}
         self.marks: dict[str, Marks] = {}
         self.is_new = False
-        self._doc_ids: dict[str, int] = {}
         self._marks_doc_ids: dict[str, int] = {}
-        self._catalog = AtomicStorage(self.catalog_path)
         self._marks_db = TinyDB(self.marks_path, storage=AtomicStorage)
         self._marks_table = self._marks_db.table(MARKS_TABLE)
+
+    @property
+    def papers(self) -> dict[str, Paper]:
+        """Every paper by id. Abstracts are "" until `load_abstracts()` (list metadata first)."""
+        return self.catalog.papers
+
+    @property
+    def abstracts_loaded(self) -> bool:
+        """True once every paper's abstract is in memory."""
+        return self.catalog.abstracts_loaded
+
+    def load_abstracts(self) -> None:
+        """Load (or reload, when another process changed them) the abstracts of all papers."""
+        self.catalog.load_abstracts()
 
     # --- opening and loading -------------------------------------------------------------
 
     @classmethod
-    def open(cls, folder: Path, *, create: bool = True) -> Library:
+    def open(cls, folder: Path, *, create: bool = True, abstracts: bool = True) -> Library:
         """Load the library in `folder`, creating an empty one if `create` and it is missing.
+        With `abstracts=False` papers come without their abstracts until `load_abstracts()`
+        (the browser's first frame needs only titles: 3/4 of the bytes are abstracts).
 
         Raises LibraryError for a damaged, foreign or newer-schema file, never rewriting it.
         """
@@ -116,7 +111,12 @@ class Library:
             # Temp files of a writer killed mid-write; writers hold this lock, so none is live.
             with folder_lock(library.folder):
                 remove_stale_temps(library.folder)
-        library._load_catalog()
+        library.catalog.load()
+        if library.catalog.schema == 1:
+            with folder_lock(library.folder):
+                library.catalog.split_inline_abstracts()
+        if abstracts:
+            library.load_abstracts()
         library._load_marks()
         return library
 
@@ -127,34 +127,10 @@ class Library:
             raise LibraryError(f"{self.folder}: cannot create the library folder ({error.strerror})") from None
         with folder_lock(self.folder):
             if not self.catalog_path.exists():
-                self._catalog.write({META_TABLE: _meta("catalog"), PAPERS_TABLE: {}})
+                self.catalog.create()
                 self.is_new = True
             if not self.marks_path.exists():
-                self._marks_db.storage.write({META_TABLE: _meta("marks"), MARKS_TABLE: {}})
-
-    def _load_catalog(self) -> list[str]:
-        """(Re)load papers from the catalog; returns the ids that were not loaded before."""
-        tables = self._catalog.read()
-        try:
-            _check_meta(tables, self.catalog_path, "catalog")
-        except LibraryError:
-            self._catalog.forget()
-            raise
-        assert tables is not None
-        new_ids: list[str] = []
-        try:
-            for key, record in tables.get(PAPERS_TABLE, {}).items():
-                paper_id = record["id"]
-                if paper_id not in self.papers:
-                    new_ids.append(paper_id)
-                self.papers[paper_id] = Paper.from_dict(record)
-                self._doc_ids[paper_id] = int(key)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            self._catalog.forget()
-            raise LibraryError(
-                f"{self.catalog_path}: a paper record has the wrong shape; run `paperdeck doctor`"
-            ) from None
-        return new_ids
+                self._marks_db.storage.write({META_TABLE: meta_table("marks"), MARKS_TABLE: {}})
 
     def _load_marks(self) -> None:
         tables = self._marks_db.storage.read()
@@ -162,7 +138,7 @@ class Library:
             self.marks, self._marks_doc_ids = {}, {}
             return
         try:
-            _check_meta(tables, self.marks_path, "marks")
+            check_meta(tables, self.marks_path, "marks")
         except LibraryError:
             self._marks_db.storage.forget()  # type: ignore[attr-defined]
             raise
@@ -182,8 +158,8 @@ class Library:
     def refresh(self) -> Refresh:
         """Pick up what another process wrote (an import, marks from a script) since we loaded."""
         result = Refresh()
-        if self._catalog.changed_on_disk():
-            result.new_ids = self._load_catalog()
+        if self.catalog.changed_on_disk():
+            result.new_ids = self.catalog.load()
         if self._marks_db.storage.changed_on_disk():  # type: ignore[attr-defined]
             self._load_marks()
             result.marks_changed = True
@@ -214,8 +190,9 @@ class Library:
                     progress(1)
         report.papers = len(incoming)
         with folder_lock(self.folder):
-            if self._catalog.changed_on_disk():
-                self._load_catalog()
+            if self.catalog.changed_on_disk():
+                self.catalog.load()
+            self.catalog.load_abstracts()  # a merge may fill a missing abstract
             changed: list[Paper] = []
             for paper in incoming.values():
                 known = self.papers.get(paper.id)
@@ -227,32 +204,8 @@ class Library:
                     report.updated += 1
                     changed.append(known)
             if changed:
-                self._write_catalog(changed)
+                self.catalog.write(changed)
         return report
-
-    def _write_catalog(self, changed: list[Paper]) -> None:
-        tables = self._catalog.read()
-        assert tables is not None
-        papers_table = dict(tables.get(PAPERS_TABLE, {}))
-        next_id = max(self._doc_ids.values(), default=0) + 1
-        assigned: dict[str, int] = {}
-        for paper in changed:
-            doc_id = self._doc_ids.get(paper.id)
-            if doc_id is None:
-                doc_id = assigned[paper.id] = next_id
-                next_id += 1
-            papers_table[str(doc_id)] = paper.to_dict()
-        try:
-            self._catalog.write({**tables, PAPERS_TABLE: papers_table})
-        except LibraryError:
-            # Roll the in-memory catalog back to what is on disk.
-            self.papers.clear()
-            self._doc_ids.clear()
-            self._load_catalog()
-            raise
-        for paper in changed:
-            self.papers[paper.id] = paper
-        self._doc_ids.update(assigned)
 
     # --- looking papers up ---------------------------------------------------------------
 
@@ -308,15 +261,15 @@ class Library:
         converts every record's id to int and back on each write: 12 of the 16 ms a star took
         with 20,000 marked papers. Memory changes only once the file is on disk."""
         storage = self._marks_db.storage
-        tables = storage.read() or {META_TABLE: _meta("marks")}
+        tables = storage.read() or {META_TABLE: meta_table("marks")}
         table = dict(tables.get(MARKS_TABLE, {}))
         doc_ids = dict(self._marks_doc_ids)
         new = [paper_id for paper_id in changes if paper_id not in doc_ids]
         if new:
             taken = set(doc_ids.values())
-            next_free = max(taken | set(self._doc_ids.values()), default=0) + 1
+            next_free = max(taken | set(self.catalog.doc_ids.values()), default=0) + 1
             for paper_id in new:
-                doc_id = self._doc_ids.get(paper_id)
+                doc_id = self.catalog.doc_ids.get(paper_id)
                 if doc_id is None or doc_id in taken:
                     doc_id, next_free = next_free, next_free + 1
                 taken.add(doc_id)
@@ -389,8 +342,3 @@ def _clean_tags(tags: Iterable[str]) -> list[str]:
         if normal not in cleaned:
             cleaned.append(normal)
     return cleaned
-
-
-def check_library_file(path: Path, kind: str) -> None:
-    """Raise LibraryError if a library file is damaged (used by `paperdeck doctor`)."""
-    _check_meta(load_json_file(path), path, kind)

@@ -32,7 +32,7 @@ class Link:
         return {"url": self.url, "kind": self.kind}
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class Source:
     """Where a paper was seen: a dump's file name and the page date it carried."""
 
@@ -157,6 +157,59 @@ class Paper:
             authors=list(data.get("authors", ())),
             extra=dict(data.get("extra", {})),
         )
+
+
+def catalog_record(paper: Paper) -> dict[str, Any]:
+    """The catalog file's form of a paper: no abstract (it lives in the abstracts file) and
+    no empty fields, which keeps 100,000 records small enough to parse in ~0.2 s."""
+    record: dict[str, Any] = {"id": paper.id, "title": paper.title}
+    if paper.links:
+        record["links"] = [link.to_dict() for link in paper.links]
+    for name in ("authors_count", "published", "upvotes", "arxiv_id"):
+        value = getattr(paper, name)
+        if value is not None:
+            record[name] = value
+    if paper.sources:
+        record["sources"] = [
+            {"name": source.name, "page_date": source.page_date} if source.page_date else {"name": source.name}
+            for source in paper.sources
+        ]
+    record["added"] = paper.added
+    if paper.authors:
+        record["authors"] = list(paper.authors)
+    if paper.extra:
+        record["extra"] = dict(paper.extra)
+    return record
+
+
+def paper_from_record(record: dict[str, Any], abstract: str, sources: dict[tuple[str, str | None], Source]) -> Paper:
+    """Rebuild a paper from a catalog record (either schema: an inline abstract wins over
+    `abstract`). `sources` shares equal Source objects between papers: thousands of papers
+    come from one dump. Raises KeyError/TypeError/AttributeError on a wrong shape."""
+    links = record.get("links")
+    found = record.get("sources")
+    shared: list[Source] = []
+    if found:
+        for item in found:
+            key = (item["name"], item.get("page_date"))
+            source = sources.get(key)
+            if source is None:
+                source = sources[key] = Source(*key)
+            shared.append(source)
+    return Paper(
+        record["id"],
+        record["title"],
+        record.get("abstract", abstract),
+        [Link(item["url"], item["kind"]) for item in links] if links else [],
+        record.get("authors_count"),
+        record.get("published"),
+        record.get("upvotes"),
+        shared,
+        float(record.get("added", 0.0)),
+        record.get("arxiv_id"),
+        list(record["authors"]) if "authors" in record else [],
+        dict(record["extra"]) if "extra" in record else {},
+    )
 
 
 @dataclass(slots=True)

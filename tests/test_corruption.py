@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from store.library import CATALOG_FILE, MARKS_FILE, Library
+from store.catalog import ABSTRACTS_FILE, CATALOG_FILE
+from store.library import MARKS_FILE, Library
 from tests.pilot import make_app
 from tests.test_cli import run
 from tui.screens.modals import LibraryErrorScreen
@@ -22,7 +23,13 @@ DAMAGE = {
     "foreign-json": b'{"hello": {"world": 1}}',
     "newer-schema": b'{"_meta": {"1": {"schema": 99, "kind": "KIND"}}, "TABLE": {}}',
 }
-FILES = {CATALOG_FILE: ("catalog", "papers"), MARKS_FILE: ("marks", "marks")}
+FILES = {
+    CATALOG_FILE: ("catalog", "papers"),
+    ABSTRACTS_FILE: ("abstracts", "abstracts"),
+    MARKS_FILE: ("marks", "marks"),
+}
+# What each command reads: a file it never reads cannot stop it (and is left as it is).
+READS = {"list": set(FILES), "star": {CATALOG_FILE, MARKS_FILE}, "import": {CATALOG_FILE, ABSTRACTS_FILE}}
 EXPECTED = {
     "zero-byte": "file is empty",
     "truncated": "damaged JSON",
@@ -61,8 +68,7 @@ def test_cli_refuses_damaged_file_and_leaves_it_untouched(
     (home / file_name).write_bytes(content)
     args = [str(seed_paths[0]) if arg == "SEED" else arg for arg in command]
     result = run(*args, home=home)
-    if command[0] == "import" and file_name == MARKS_FILE:
-        # An import writes only the catalog and never reads marks: it may succeed; marks stay as they are.
+    if file_name not in READS[command[0]]:
         assert (home / file_name).read_bytes() == content
         return
     assert result.returncode == 1, result.stdout

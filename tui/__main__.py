@@ -68,10 +68,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def open_library(folder_override: str | None, *, with_sample: bool = True) -> tuple[Library, str | None]:
+# Commands that print or search abstracts; the rest start faster without reading them.
+NEED_ABSTRACTS = ("list", "show")
+
+
+def open_library(
+    folder_override: str | None, *, with_sample: bool = True, abstracts: bool = True
+) -> tuple[Library, str | None]:
     """Open (creating if needed) the library; on first run load the bundled sample and
-    return the one-time message that says so."""
-    library = Library.open(library_dir(folder_override))
+    return the one-time message that says so. `abstracts=False` leaves them on disk until
+    `load_abstracts()` (commands that show none, and the browser's first frame)."""
+    library = Library.open(library_dir(folder_override), abstracts=abstracts)
     if library.is_new and with_sample:
         report = library.import_parsed(commands.parse_inputs([str(path) for path in sample_dumps()]))
         return library, f"Loaded {report.new} sample papers; import your own with `paperdeck import FILE`"
@@ -88,7 +95,7 @@ def run(argv: Sequence[str]) -> int:
         return commands.cmd_import(args, open_library(args.library, with_sample=False)[0], results)
     if command == "doctor":
         return commands.cmd_doctor(args, library_dir(args.library))
-    library, welcome = open_library(args.library)
+    library, welcome = open_library(args.library, abstracts=command in NEED_ABSTRACTS)
     if command == "browse":
         from tui.app import run_browser  # Textual loads only when the browser is wanted
 

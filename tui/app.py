@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import os
+import sys
 from collections.abc import Iterable
 from functools import partial
 from typing import Any, ClassVar
@@ -50,6 +53,9 @@ class PaperdeckApp(App[int]):
 
     def on_mount(self) -> None:
         """Apply the user's keymap and open the main screen."""
+        # The loaded library never becomes garbage: keep the cyclic collector from walking
+        # its 100,000s of objects again and again (each full pass took ~100 ms at 100k papers).
+        gc.freeze()
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         self.push_screen(MainScreen(self.library, read_delay=self.config.read_delay))
@@ -94,5 +100,12 @@ class PaperdeckApp(App[int]):
 
 
 def run_browser(library: Library, welcome: str | None = None) -> int:
-    """Open the browser on `library` (with a one-time welcome toast) and return the exit code."""
-    return PaperdeckApp(library, welcome=welcome).run() or 0
+    """Open the browser on `library` (with a one-time welcome toast) and return the exit code.
+
+    The process ends here without tearing down its heap: freeing 100,000 papers and their
+    index one object at a time kept the terminal waiting ~0.5 s after `q`, and every file
+    was already written (each write is durable before it shows)."""
+    code = PaperdeckApp(library, welcome=welcome).run() or 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

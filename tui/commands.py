@@ -206,17 +206,32 @@ def cmd_link(args: argparse.Namespace, library: Library) -> int:
     return 0
 
 
+def _inline_abstracts(catalog: Path) -> bool:
+    """True for a readable schema 1 catalog, which holds the abstracts itself."""
+    from store.schema import check_meta
+    from store.storage import load_json_file
+
+    try:
+        return check_meta(load_json_file(catalog), catalog, "catalog") == 1
+    except PaperdeckError:
+        return False
+
+
 def cmd_doctor(args: argparse.Namespace, folder: Path) -> int:
     """Check the library files; with --repair restore damaged ones from their newest good backup."""
     from store.backups import check_file, repair_file
-    from store.library import CATALOG_FILE, MARKS_FILE
+    from store.catalog import ABSTRACTS_FILE, CATALOG_FILE
+    from store.library import MARKS_FILE
 
     if not (folder / CATALOG_FILE).exists():
         emit(f"{folder}: no library here yet (it is created on first use)")
         return 0
     healthy = True
-    for name, kind in ((CATALOG_FILE, "catalog"), (MARKS_FILE, "marks")):
+    for name, kind in ((CATALOG_FILE, "catalog"), (ABSTRACTS_FILE, "abstracts"), (MARKS_FILE, "marks")):
         path = folder / name
+        if kind == "abstracts" and not path.exists() and _inline_abstracts(folder / CATALOG_FILE):
+            emit(f"ok       {path} (not written yet: the old catalog holds the abstracts until the next start)")
+            continue
         report = repair_file(path, kind) if args.repair else None
         problem = report.problem if report else check_file(path, kind)
         if problem is None:

@@ -4,6 +4,7 @@ turns key presses into Library calls, then tells the widgets what to show."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import time
 from typing import ClassVar
 
@@ -72,10 +73,11 @@ class MainScreen(PaperActions, Screen[None]):
         super().__init__()
         self.library = library
         self.read_delay = read_delay
-        # Built here for small libraries; for big ones in a thread after the first frame.
-        self.index: SearchIndex | None = (
-            SearchIndex(library.papers.values()) if len(library.papers) <= BACKGROUND_INDEX_OVER else None
-        )
+        # Built here for small libraries; for big ones (abstracts too) in a thread after the first frame.
+        self.index: SearchIndex | None = None
+        if len(library.papers) <= BACKGROUND_INDEX_OVER:
+            library.load_abstracts()
+            self.index = SearchIndex(library.papers.values())
         self.query_text = ""
         self.sort = "relevance"
         self.result = SearchResult(ids=[], warnings=[], highlight_terms=[], ranked=False)
@@ -171,7 +173,13 @@ class MainScreen(PaperActions, Screen[None]):
 
     @work(thread=True, exclusive=True, group="index")
     def build_index(self, keep: str | None) -> None:
-        """Index a big library off the UI thread, then run the current query."""
+        """Load the abstracts and index a big library off the UI thread, then run the query."""
+        try:
+            self.library.load_abstracts()
+        except LibraryError as error:
+            self.app.call_from_thread(self.show_library_error, str(error))
+            return
+        self.app.call_from_thread(self.show_current)
         index = SearchIndex(list(self.library.papers.values()))
         self.app.call_from_thread(self.index_ready, index, keep)
 
@@ -181,6 +189,7 @@ class MainScreen(PaperActions, Screen[None]):
         if len(self.library.papers) > known:
             index.add(list(self.library.papers.values())[known:])
         self.index = index
+        gc.freeze()  # as the app does for the library (see PaperdeckApp.on_mount)
         self.apply_query(keep=self.paper_list.highlighted_id or keep)
 
     def update_status(self) -> None:
@@ -215,7 +224,12 @@ class MainScreen(PaperActions, Screen[None]):
                 hint = f"No paper matches “{self.query_text}”.\n\nPress Esc to clear the filter."
             self.viewer.show(None, None, empty=hint)
             return
-        self.viewer.show(paper, self.library.marks_of(paper.id), self.result.highlight_terms)
+        self.viewer.show(
+            paper,
+            self.library.marks_of(paper.id),
+            self.result.highlight_terms,
+            abstract_loading=not self.library.abstracts_loaded,
+        )
 
     def marks_changed(self, paper: Paper) -> None:
         """After a mark: repaint rows, viewer, counts; re-run a query that filters on marks."""

@@ -44,14 +44,24 @@ class AbstractView(VerticalScroll, can_focus=True):
         """One Static holds the whole text; the container scrolls it."""
         yield Static(id="abstract-body")
 
-    def show(self, paper: Paper | None, marks: Marks | None, terms: Sequence[str] = (), empty: str = "") -> None:
-        """Display `paper` (or the `empty` hint) and scroll back to the top."""
+    def show(
+        self,
+        paper: Paper | None,
+        marks: Marks | None,
+        terms: Sequence[str] = (),
+        empty: str = "",
+        abstract_loading: bool = False,
+    ) -> None:
+        """Display `paper` (or the `empty` hint) and scroll back to the top; `abstract_loading`
+        while a big library's abstracts are still being read after the first frame."""
         body = self.query_one("#abstract-body", Static)
-        body.update(render_paper(paper, marks or Marks(), terms) if paper else Text(empty, style="italic"))
+        body.update(
+            render_paper(paper, marks or Marks(), terms, abstract_loading) if paper else Text(empty, style="italic")
+        )
         self.scroll_home(animate=False)
 
 
-def render_paper(paper: Paper, marks: Marks, terms: Sequence[str]) -> Text:
+def render_paper(paper: Paper, marks: Marks, terms: Sequence[str], abstract_loading: bool = False) -> Text:
     """The viewer's text for a paper."""
     text = Text()
     title = Text(paper.title, style="bold")
@@ -75,8 +85,9 @@ def render_paper(paper: Paper, marks: Marks, terms: Sequence[str]) -> Text:
             text.append(link.url, style="underline")
             text.append("\n")
     text.append("\n")
-    abstract = Text(paper.abstract)
-    if pattern:
+    loading = Text("loading the abstract…", style="dim italic")
+    abstract = loading if abstract_loading else Text(paper.abstract)
+    if pattern and not abstract_loading:
         abstract.highlight_regex(pattern, style="bold reverse")
     text.append_text(abstract)
     text.append(f"\n\nid: {paper.id}", style="dim")

@@ -1,0 +1,165 @@
+"""The catalog split (issue 5): list metadata in catalog.json, abstracts in abstracts.json,
+abstracts loaded on demand, old one-file catalogs upgraded, and the two files kept consistent."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import orjson
+import pytest
+
+from store.catalog import ABSTRACTS_FILE, CATALOG_FILE
+from store.dumps import parse_text
+from store.errors import LibraryError
+from store.library import Library
+from store.storage import AtomicStorage
+from tests.pilot import make_app, screen_of
+from tui.screens import main as main_screen
+
+LONG = "We propose a method that does things well. " * 10
+
+
+def full(library: Library) -> list[dict[str, object]]:
+    return [paper.to_dict() for paper in library.papers.values()]
+
+
+def test_catalog_holds_no_abstracts_and_the_abstracts_file_holds_them(library: Library) -> None:
+    catalog = orjson.loads(library.catalog_path.read_bytes())
+    abstracts = orjson.loads((library.folder / ABSTRACTS_FILE).read_bytes())
+    assert catalog["_meta"]["1"] == {"schema": 2, "kind": "catalog"}
+    assert all("abstract" not in record for record in catalog["papers"].values())
+    assert {record["id"] for record in catalog["papers"].values()} == set(library.papers)
+    texts = {record["id"]: record["text"] for record in abstracts["abstracts"].values()}
+    assert texts == {paper.id: paper.abstract for paper in library.papers.values()}
+    assert all(texts.values())
+    # Empty fields are left out: 362 records, none carrying `"authors": []` or `null`s.
+    assert b'"authors":[]' not in library.catalog_path.read_bytes()
+    assert b"null" not in library.catalog_path.read_bytes()
+
+
+def test_open_without_abstracts_then_load_them(library: Library) -> None:
+    light = Library.open(library.folder, abstracts=False)
+    assert not light.abstracts_loaded
+    assert [paper.title for paper in light.papers.values()] == [paper.title for paper in library.papers.values()]
+    assert all(paper.abstract == "" for paper in light.papers.values())
+    light.load_abstracts()
+    assert light.abstracts_loaded
+    assert full(light) == full(library)
+
+
+def test_a_one_file_catalog_is_split_on_open_and_keeps_everything(library: Library) -> None:
+    """A library written by the previous version (schema 1, abstracts inline)."""
+    paper_id = next(iter(library.papers))
+    library.set_starred(paper_id, True)
+    expected = full(library)
+    old = {
+        "_meta": {"1": {"schema": 1, "kind": "catalog"}},
+        "papers": {str(number): paper for number, paper in enumerate(expected, start=1)},
+    }
+    library.catalog_path.write_bytes(orjson.dumps(old))
+    (library.folder / ABSTRACTS_FILE).unlink()
+    upgraded = Library.open(library.folder, abstracts=False)
+    assert upgraded.abstracts_loaded  # they came inline
+    assert full(upgraded) == expected
+    assert orjson.loads(library.catalog_path.read_bytes())["_meta"]["1"]["schema"] == 2
+    again = Library.open(library.folder)
+    assert full(again) == expected and again.marks_of(paper_id).starred
+
+
+def test_missing_abstracts_file_is_one_clear_error(library: Library) -> None:
+    (library.folder / ABSTRACTS_FILE).unlink()
+    light = Library.open(library.folder, abstracts=False)  # titles still open
+    with pytest.raises(LibraryError, match=rf"{ABSTRACTS_FILE}: missing .*paperdeck doctor"):
+        light.load_abstracts()
+
+
+def test_catalog_write_refused_after_the_abstracts_were_written(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The crash window between the two files: the catalog on disk (and memory) stays as it
+    was, the extra abstracts are harmless, and the next import completes."""
+    before = library.catalog_path.read_bytes()
+    papers_before = full(library)
+    original = AtomicStorage.write
+
+    def refuse_catalog(self: AtomicStorage, data: dict[str, object]) -> None:
+        if self.path.name == CATALOG_FILE:
+            raise LibraryError(f"{self.path}: could not save (No space left on device); nothing was changed")
+        original(self, data)
+
+    monkeypatch.setattr(AtomicStorage, "write", refuse_catalog)
+    with pytest.raises(LibraryError, match="No space"):
+        library.import_parsed([parse_text(f"A Brand New Paper\n\n{LONG}\n", "new.txt")])
+    assert library.catalog_path.read_bytes() == before
+    assert full(library) == papers_before and library.abstracts_loaded
+    assert full(Library.open(library.folder)) == papers_before
+    monkeypatch.setattr(AtomicStorage, "write", original)
+    report = library.import_parsed([parse_text(f"A Brand New Paper\n\n{LONG}\n", "new.txt")])
+    assert report.new == 1
+    assert Library.open(library.folder).papers["a-brand-new-paper"].abstract == LONG.strip()
+
+
+def test_refresh_brings_new_papers_with_their_abstracts(library: Library, tmp_path: Path) -> None:
+    browser = Library.open(library.folder, abstracts=False)
+    browser.load_abstracts()
+    other = Library.open(library.folder)
+    other.import_parsed([parse_text(f"Another Fresh Paper\n\n{LONG}\n", "fresh.txt")])
+    refresh = browser.refresh()
+    assert refresh.new_ids == ["another-fresh-paper"]
+    assert browser.papers["another-fresh-paper"].abstract == LONG.strip()
+
+
+async def test_browser_paints_titles_before_abstracts_are_loaded(
+    library: Library, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A big library (here: any size, by lowering the threshold) shows its list at once, the
+    viewer says the abstract is loading, then shows it once the worker has read it."""
+    monkeypatch.setattr(main_screen, "BACKGROUND_INDEX_OVER", 0)
+    folder = tmp_path / "copy"
+    shutil.copytree(library.folder, folder)
+    light = Library.open(folder, abstracts=False)
+    started = asyncio.Event()
+    original = light.catalog.load_abstracts
+
+    def slow_load() -> None:
+        started.set()
+        asyncio.run(asyncio.sleep(0.3))  # a worker thread: block it like a big read would
+        original()
+
+    light.catalog.load_abstracts = slow_load  # type: ignore[method-assign]
+    app, _ = make_app(light)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        screen = screen_of(app)
+        assert len(screen.paper_list.ids) == len(library.papers)
+        body = str(screen.viewer.query_one("#abstract-body").render())
+        assert "loading the abstract" in body
+        while screen.index is None:
+            await pilot.pause(0.05)
+        await pilot.pause()
+        paper = screen.current_paper
+        assert paper is not None and paper.abstract
+        body = str(screen.viewer.query_one("#abstract-body").render())
+        assert "loading the abstract" not in body and paper.abstract[:40] in body
+
+
+def test_doctor_checks_and_repairs_the_abstracts_file(tmp_path: Path, seed_paths: list[Path]) -> None:
+    from tests.test_cli import run
+
+    home = tmp_path / "home"
+    assert run("import", str(seed_paths[0]), home=home).returncode == 0
+    assert run("import", *map(str, seed_paths[1:]), home=home).returncode == 0  # the first file is a backup now
+    abstracts = home / ABSTRACTS_FILE
+    abstracts.write_bytes(abstracts.read_bytes()[:100])
+    check = run("doctor", home=home)
+    assert check.returncode == 1 and f"damaged  {abstracts}: damaged JSON" in check.stdout
+    shown = run("show", "flexvar", home=home)
+    assert shown.returncode == 1 and str(abstracts) in shown.stderr and shown.stderr.count("\n") == 1
+    assert run("star", "flexvar", home=home).returncode == 0  # marks do not need abstracts
+    assert run("doctor", "--repair", home=home).returncode == 0
+    assert run("doctor", home=home).returncode == 0
+    # The backup is the abstracts file of the first import: the papers of the second come back
+    # without abstracts rather than stopping the library from opening.
+    assert run("list", home=home).returncode == 0
