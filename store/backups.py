@@ -50,6 +50,7 @@ class FileReport:
     path: Path
     problem: str | None = None
     repaired_from: Path | None = None
+    rebuilt: bool = False  # replaced by a fresh file (no good backup), see `notes`
     moved_aside: Path | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -79,11 +80,10 @@ def _is_newer_version(path: Path, kind: str) -> bool:
     return False
 
 
-def repair_file(path: Path, kind: str) -> FileReport:
-    """Replace a damaged file by its newest good backup. The damaged file is moved aside,
+def repair_file(path: Path, kind: str, fallback: bytes | None = None, fallback_note: str = "") -> FileReport:
+    """Replace a damaged file by its newest good backup, else by `fallback` when given (the
+    marks file: its journal still holds the latest marks). The damaged file is moved aside,
     never deleted, since doctor cannot prove it holds nothing of value."""
-    from store.storage import write_atomic
-
     report = FileReport(path, check_file(path, kind))
     if report.problem is None:
         return report
@@ -93,12 +93,23 @@ def repair_file(path: Path, kind: str) -> FileReport:
         return report
     for candidate in backup_paths(path):
         if candidate.exists() and check_file(candidate, kind) is None:
-            if path.exists():
-                aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
-                os.replace(path, aside)
-                report.moved_aside = aside
-            write_atomic(path, candidate.read_bytes())
+            replace_damaged(path, candidate.read_bytes(), report)
             report.repaired_from = candidate
             return report
+    if fallback is not None:
+        replace_damaged(path, fallback, report)
+        report.rebuilt = True
+        report.notes.append(fallback_note)
+        return report
     report.notes.append("no good backup to restore from; the file was left as it is")
     return report
+
+
+def replace_damaged(path: Path, content: bytes, report: FileReport) -> None:
+    from store.storage import write_atomic
+
+    if path.exists():
+        aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        os.replace(path, aside)
+        report.moved_aside = aside
+    write_atomic(path, content)

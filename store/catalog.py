@@ -85,16 +85,24 @@ class Catalog:
                 self._storage.forget()
                 raise
             assert tables is not None
-            papers, sources = self.papers, self._sources
-            new_ids: list[str] = []
+            papers, sources, doc_ids = self.papers, self._sources, self.doc_ids
+            records = tables.get(PAPERS_TABLE, {})
             try:
-                for key, record in tables.get(PAPERS_TABLE, {}).items():
-                    paper_id = record["id"]
-                    known = papers.get(paper_id)
-                    if known is None:
-                        new_ids.append(paper_id)
-                    papers[paper_id] = paper_from_record(record, known.abstract if known else "", sources)
-                    self.doc_ids[paper_id] = int(key)
+                if not papers:
+                    # The first load, at every start: no merging with known papers (~0.1 s at 100k).
+                    for key, record in records.items():
+                        paper = papers[record["id"]] = paper_from_record(record, "", sources)
+                        doc_ids[paper.id] = int(key)
+                    new_ids = list(papers)
+                else:
+                    new_ids = []
+                    for key, record in records.items():
+                        paper_id = record["id"]
+                        known = papers.get(paper_id)
+                        if known is None:
+                            new_ids.append(paper_id)
+                        papers[paper_id] = paper_from_record(record, known.abstract if known else "", sources)
+                        doc_ids[paper_id] = int(key)
             except (KeyError, TypeError, ValueError, AttributeError):
                 self._storage.forget()
                 raise LibraryError(f"{self.path}: a paper record has the wrong shape; run `paperdeck doctor`") from None

@@ -27,7 +27,7 @@ from store.errors import LibraryError
 TEMP_PREFIX = ".tmp-"
 
 
-def _signature(path: Path) -> tuple[int, int, int] | None:
+def file_signature(path: Path) -> tuple[int, int, int] | None:
     """What changes whenever a file is replaced or rewritten: inode, size, mtime."""
     try:
         stat = path.stat()
@@ -128,12 +128,12 @@ class AtomicStorage(Storage):
 
     def changed_on_disk(self) -> bool:
         """True when the file differs from what this storage last read or wrote."""
-        return self._seen is None or _signature(self.path) != self._seen
+        return self._seen is None or file_signature(self.path) != self._seen
 
     def read(self) -> dict[str, Any] | None:
         """The file's tables; re-read from disk only when the file changed (or not cached)."""
         if self._data is None or self.changed_on_disk():
-            signature = _signature(self.path)
+            signature = file_signature(self.path)
             data = load_json_file(self.path)
             self._seen = signature
             if not self.cache:
@@ -155,7 +155,7 @@ class AtomicStorage(Storage):
             self._seen = None
             raise
         self._data = data if self.cache else None
-        self._seen = _signature(self.path)
+        self._seen = file_signature(self.path)
 
     def forget(self) -> None:
         """Drop the cached tables: the file was read but refused (newer schema, wrong shape),

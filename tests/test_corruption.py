@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from store.catalog import ABSTRACTS_FILE, CATALOG_FILE
-from store.library import MARKS_FILE, Library
+from store.library import Library
+from store.marks_store import MARKS_FILE
 from tests.pilot import make_app
 from tests.test_cli import run
 from tui.screens.modals import LibraryErrorScreen

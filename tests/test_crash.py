@@ -24,12 +24,16 @@ KILLS = 200
 SEED = int(os.environ.get("PAPERDECK_CRASH_SEED", "20261123"))
 
 
+COMPACT_EVERY = 5  # marks: kills then hit journal appends and snapshot rewrites alike
+
+
 def start_worker(folder: Path, *args: str) -> subprocess.Popen[bytes]:
     """A mark worker on `folder` (see tests/mark_worker.py for the arguments)."""
     return subprocess.Popen(
         [sys.executable, "-m", "tests.mark_worker", str(folder), *args],
         cwd=REPO,
         stdout=subprocess.PIPE,
+        env={**os.environ, "PAPERDECK_TEST_COMPACT_AT": str(COMPACT_EVERY)},
     )
 
 

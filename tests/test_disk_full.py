@@ -14,28 +14,48 @@ from typing import Any
 
 import pytest
 
+from store import marks_store
 from store.dumps import parse_text
 from store.errors import LibraryError
 from store.library import Library
+from store.marks_store import JOURNAL_FILE
 from tests.pilot import make_app, screen_of
 
+# Each step of an atomic rewrite (imports; marks when the journal is folded in) ...
 FAILURES = {
     "ENOSPC at fsync": ("fsync", errno.ENOSPC),
     "EROFS at rename": ("replace", errno.EROFS),
     "ENOSPC at write": ("write", errno.ENOSPC),
     "EROFS at create": ("mkstemp", errno.EROFS),
 }
+# ... and of an append to the marks journal (every star and tag).
+JOURNAL_FAILURES = {
+    "ENOSPC at journal fsync": ("fsync", errno.ENOSPC),
+    "ENOSPC at journal write": ("os.write", errno.ENOSPC),
+    "EROFS at journal open": ("os.open", errno.EROFS),
+}
 ABSTRACT = "We propose a method that does things well and report results on benchmarks. " * 5
 
 
 def refuse_writes(monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
-    """Make one step of the atomic write fail the way a full or read-only disk does."""
-    name, code = FAILURES[failure]
+    """Make one step of a write fail the way a full or read-only disk does."""
+    name, code = {**FAILURES, **JOURNAL_FAILURES}[failure]
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError(code, os.strerror(code))
 
-    if name == "write":
+    if name == "os.write":
+        monkeypatch.setattr(os, "write", refuse)
+    elif name == "os.open":
+        real_open = os.open
+
+        def read_only_journal(path: Any, *args: Any, **kwargs: Any) -> int:
+            if str(path).endswith(JOURNAL_FILE):
+                refuse()
+            return real_open(path, *args, **kwargs)
+
+        monkeypatch.setattr(os, "open", read_only_journal)
+    elif name == "write":
         real_fdopen = os.fdopen
 
         def full_disk_fdopen(fd: int, *args: Any, **kwargs: Any) -> Any:
@@ -55,22 +75,32 @@ def files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.parametrize("failure", list(FAILURES))
-@pytest.mark.parametrize(
-    "change",
-    [
-        lambda lib, pid: lib.set_starred(pid, True),
-        lambda lib, pid: lib.add_tags(pid, ["later"]),
-        lambda lib, pid: lib.import_parsed([parse_text(f"A Paper Nobody Had Seen\n\n{ABSTRACT}\n", "new.txt")]),
-        lambda lib, pid: lib.import_parsed(
-            [parse_text(f"{lib.papers[pid].title}\n\n{ABSTRACT}\n  • 3 authors\n·\nJun 17 40\n", "u")]
-        ),
-    ],
-    ids=["star", "tag", "import", "merge"],
+STAR = lambda lib, pid: lib.set_starred(pid, True)  # noqa: E731
+TAG = lambda lib, pid: lib.add_tags(pid, ["later"])  # noqa: E731
+IMPORT = lambda lib, pid: lib.import_parsed(  # noqa: E731
+    [parse_text(f"A Paper Nobody Had Seen\n\n{ABSTRACT}\n", "new.txt")]
 )
+MERGE = lambda lib, pid: lib.import_parsed(  # noqa: E731
+    [parse_text(f"{lib.papers[pid].title}\n\n{ABSTRACT}\n  • 3 authors\n·\nJun 17 40\n", "u")]
+)
+CASES = [
+    *[(name, change, failure) for name, change in (("star", STAR), ("tag", TAG)) for failure in JOURNAL_FAILURES],
+    *[(name, change, failure) for name, change in (("import", IMPORT), ("merge", MERGE)) for failure in FAILURES],
+    # A star that folds the journal into marks.json goes through the atomic rewrite.
+    *[("star-compacting", STAR, failure) for failure in FAILURES],
+]
+
+
+@pytest.mark.parametrize(("name", "change", "failure"), CASES, ids=[f"{case[0]}-{case[2]}" for case in CASES])
 def test_refused_write_rolls_back_and_damages_nothing(
-    library: Library, monkeypatch: pytest.MonkeyPatch, failure: str, change: Callable[[Library, str], object]
+    library: Library,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    failure: str,
+    change: Callable[[Library, str], object],
 ) -> None:
+    if name == "star-compacting":
+        monkeypatch.setattr(marks_store, "COMPACT_AT", 0)
     paper_id = sorted(library.papers)[0]
     library.set_starred(sorted(library.papers)[1], True)  # so backups exist
     before_disk = files(library.folder)
@@ -81,7 +111,7 @@ def test_refused_write_rolls_back_and_damages_nothing(
         change(library, paper_id)
     monkeypatch.undo()
     message = str(error.value)
-    assert os.strerror(FAILURES[failure][1]) in message and "nothing was changed" in message
+    assert os.strerror({**FAILURES, **JOURNAL_FAILURES}[failure][1]) in message and "nothing was changed" in message
     assert "\n" not in message
     assert {pid: (m.starred, list(m.tags)) for pid, m in library.marks.items()} == before_marks
     assert {pid: paper.to_dict() for pid, paper in library.papers.items()} == before_papers

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from store.backups import FileReport
 from store.dumps import ParseResult, parse_file, parse_stream
 from store.errors import PaperdeckError
 from store.library import Library
@@ -221,7 +222,7 @@ def cmd_doctor(args: argparse.Namespace, folder: Path) -> int:
     """Check the library files; with --repair restore damaged ones from their newest good backup."""
     from store.backups import check_file, repair_file
     from store.catalog import ABSTRACTS_FILE, CATALOG_FILE
-    from store.library import MARKS_FILE
+    from store.marks_store import JOURNAL_FILE, MARKS_FILE, check_journal, empty_snapshot, repair_journal
 
     if not (folder / CATALOG_FILE).exists():
         emit(f"{folder}: no library here yet (it is created on first use)")
@@ -232,17 +233,33 @@ def cmd_doctor(args: argparse.Namespace, folder: Path) -> int:
         if kind == "abstracts" and not path.exists() and _inline_abstracts(folder / CATALOG_FILE):
             emit(f"ok       {path} (not written yet: the old catalog holds the abstracts until the next start)")
             continue
-        report = repair_file(path, kind) if args.repair else None
-        problem = report.problem if report else check_file(path, kind)
-        if problem is None:
-            emit(f"ok       {path}")
-            continue
-        emit(f"damaged  {problem}")
-        if report and report.repaired_from:
-            aside = f"; the damaged file was kept as {report.moved_aside}" if report.moved_aside else ""
-            emit(f"repaired {path} from {report.repaired_from}{aside}")
+        if not args.repair:
+            healthy &= _doctor_says(path, check_file(path, kind), None)
+        elif kind == "marks":
+            note = "no good backup: a new, empty marks file; the marks in the journal are kept"
+            healthy &= _doctor_says(path, None, repair_file(path, kind, empty_snapshot(), note))
         else:
-            healthy = False
-            for note in report.notes if report else ["run `paperdeck doctor --repair` to restore the last good backup"]:
-                emit(f"         {note}")
+            healthy &= _doctor_says(path, None, repair_file(path, kind))
+    journal = folder / JOURNAL_FILE
+    report: FileReport | None = repair_journal(journal) if args.repair else None
+    healthy &= _doctor_says(journal, check_journal(journal) if report is None else None, report)
     return 0 if healthy else 1
+
+
+def _doctor_says(path: Path, problem: str | None, report: FileReport | None) -> bool:
+    """Print what doctor found (and did) about one file; True if it is fine now."""
+    problem = report.problem if report else problem
+    if problem is None:
+        emit(f"ok       {path}")
+        return True
+    emit(f"damaged  {problem}")
+    aside = f"; the damaged file was kept as {report.moved_aside}" if report and report.moved_aside else ""
+    if report and report.repaired_from:
+        emit(f"repaired {path} from {report.repaired_from}{aside}")
+        return True
+    if report and report.rebuilt:
+        emit(f"repaired {path}: {'; '.join(report.notes)}{aside}")
+        return True
+    for note in report.notes if report else ["run `paperdeck doctor --repair` to restore the last good backup"]:
+        emit(f"         {note}")
+    return False

@@ -91,7 +91,7 @@ def press(app: PaperdeckApp, character: str) -> None:
 
 async def probe(folder: Path, spawned: float) -> dict[str, Any]:
     """Every in-process figure for one library."""
-    library = Library.open(folder, create=False)
+    library = Library.open(folder, create=False, abstracts=False)  # as `paperdeck` opens it
     loaded = time.time()
     app = PaperdeckApp(library, Config(read_delay=0.0))
     clock = FrameClock(app)
