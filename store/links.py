@@ -47,6 +47,8 @@ def find_links(text: str) -> list[Link]:
             found.append((match.start(), url))
         # Blank the match so the scheme-less pass cannot find its host a second time.
         masked = masked[: match.start()] + " " * len(match.group(0)) + masked[match.end() :]
+    if masked is not text and not any(host in masked.lower() for host in _BARE_HOST_WORDS):
+        masked = ""  # every host word was inside a schemed link: no scheme-less pass (~35 µs)
     for match in _bare_links(masked):
         url = clean_url("https://" + match.group(0))
         if url:

@@ -8,6 +8,7 @@ import subprocess
 import time
 import webbrowser
 from pathlib import Path
+from typing import Any
 
 import pyperclip
 import pytest
@@ -349,3 +350,31 @@ async def test_viewer_follows_the_filter_once_typing_pauses(library: Library) ->
         shown = str(screen_of(app).query_one("#abstract-body").render())
         highlighted = paper_list(app).highlighted_id
         assert highlighted is not None and library.papers[highlighted].title[:30] in shown.replace("\n", " ")
+
+
+async def test_typing_in_the_filter_never_relays_out_the_screen(library: Library) -> None:
+    """Issue 5: a layout per keystroke repainted the whole screen. Input asks for one as its
+    text grows and so did the list's virtual size; both are plain repaints now."""
+    from textual.widget import Widget
+
+    app, _ = make_app(library)
+    layouts: list[str] = []
+    original = Widget.refresh
+
+    def counting(self: Widget, *regions: Any, layout: bool = False, **kwargs: Any) -> Any:
+        if layout and self.id not in ("viewer", "abstract-body"):  # the viewer follows a pause: re-laid then
+            layouts.append(type(self).__name__)
+        return original(self, *regions, layout=layout, **kwargs)
+
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        Widget.refresh = counting  # type: ignore[method-assign]
+        try:
+            await type_text(pilot, "gaussian splat")
+            await pilot.pause()
+        finally:
+            Widget.refresh = original  # type: ignore[method-assign]
+        assert screen_of(app).filter_bar.value == "gaussian splat"
+        assert 0 < len(paper_list(app).ids) < len(library.papers)
+        assert layouts == []

@@ -68,7 +68,7 @@ def prepare(size: int, work: Path) -> tuple[Path, dict[str, float]]:
             if index % 5 == 0 or index % 10 == 0
         }
     )
-    disk = sum(path.stat().st_size for path in (library.catalog_path, library.marks_path))
+    disk = sum(path.stat().st_size for path in folder.iterdir() if path.is_file())  # backups/ not counted
     return folder, {"import_papers_per_s": size / seconds, "import_s": seconds, "disk_mb": disk / 1e6}
 
 
