@@ -33,6 +33,8 @@ CHROME = frozenset(
 )
 _AUTHORS = re.compile(r"^•\s*(\d+)\s+authors?$", re.IGNORECASE)
 _DATE = re.compile(r"^((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}(?:, \d{4})?)(?: (\d+))?$")
+# Longer than any chrome line, author count or date line: certainly text.
+_LONGEST_MARKER = max(64, *(len(chrome) for chrome in CHROME))
 _GLUED_SUBSCRIBE = re.compile(r"^Subscribe(?=[A-Z0-9])")
 # Titles on these pages stay under ~150 characters and abstracts run past ~400; a short line
 # followed by a long one is a title, which tells a title whose abstract went missing.
@@ -92,6 +94,10 @@ def _tokens(lines: Iterable[tuple[int, str]]) -> Iterator[Token]:
     for number, raw in lines:
         line = clean_text(raw)
         if not line:
+            continue
+        if len(line) > _LONGEST_MARKER:
+            # Chrome, author counts and dates are short; most lines are long abstracts.
+            yield number, "text", line
             continue
         if line.lower() in CHROME:
             kind = "chrome"

@@ -10,7 +10,6 @@ _COMBINING = {"'": "\u0301", "`": "\u0300", '"': "\u0308", "^": "\u0302", "~": "
 # \'e  \'{e}  {\'e}  {\'{e}}  \c{c}  \c c  {\c c}; the optional outer brace must close too.
 _ACCENT = re.compile(r"(\{)?\\(?:([`'\"^~])\s*|(c)(?:\s+|(?=\{)))(?:\{([A-Za-z])\}|([A-Za-z]))(?(1)\})")
 _ESCAPED_SYMBOL = re.compile(r"\\([%&_#$])")
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # bytes.translate with this table lower-cases ASCII letters and blanks everything that is not
 # a letter or digit: tokenizing a 1,400-character abstract this way is ~4x faster than a regex.
 _KEEP = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789")
@@ -28,6 +27,11 @@ def clean_text(text: str) -> str:
     if "\\" in text:
         text = _ACCENT.sub(_accent, text)
         text = _ESCAPED_SYMBOL.sub(r"\1", text)
+    # Nothing to fold, as in most lines: printable ASCII has no white space but the space
+    # (isprintable is False for tabs and every other control character), so no run of spaces
+    # and no edge space means split + join would give the line back (checked in half the time).
+    if text.isascii() and text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     # str.split() folds the same white space as a \s+ regex, ~5x faster on abstract-long lines.
     return " ".join(text.split())
 
@@ -58,7 +62,8 @@ def slugify(title: str) -> str:
 
     A title with no ASCII letters or digits at all gets `paper-` and a short hash instead.
     """
-    slug = _NON_ALNUM.sub("-", fold_ascii(title).lower()).strip("-")
+    # Lower-case and blank non-alphanumerics in one C pass (a regex sub was 5 µs a title).
+    slug = "-".join(fold_ascii(title).encode("ascii").translate(_TOKEN_TABLE).decode("ascii").split())
     if slug:
         return slug
     return "paper-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:12]

@@ -1,8 +1,12 @@
 """LaTeX accents, white space, slugs and tag normalization."""
 
-import pytest
+import re
 
-from store.text import clean_text, normalize_tag, slugify
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from store.text import clean_text, fold_ascii, normalize_tag, slugify
 
 
 @pytest.mark.parametrize(
@@ -53,3 +57,22 @@ def test_slug_of_title_without_ascii_is_stable_and_nonempty() -> None:
 )
 def test_normalize_tag(raw: str, tag: str) -> None:
     assert normalize_tag(raw) == tag
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(" \t\r\x0b\x0c\x1c\x1f\\'{}e")))
+def test_clean_text_fast_path_folds_white_space_like_split(text: str) -> None:
+    """The shortcut for lines with nothing to fold gives what split + join gives."""
+    cleaned = clean_text(text)
+    assert cleaned == " ".join(cleaned.split())
+    if "\\" not in text:
+        assert cleaned == " ".join(text.split())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_slugify_matches_the_regex_definition(title: str) -> None:
+    """Lower case, runs of non-alphanumerics to one `-`, trimmed (the translate version)."""
+    expected = re.sub(r"[^a-z0-9]+", "-", fold_ascii(title).lower()).strip("-")
+    if expected:
+        assert slugify(title) == expected
