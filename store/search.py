@@ -5,15 +5,20 @@ word come first and title hits beat abstract hits.
 Per keystroke the work is set algebra on posting lists (C speed) and a ranking pass grouped by
 score; the vocabulary is fuzzy-matched only for words it does not contain, and the match of
 each word is cached, so typing one more letter redoes only the last word.
+
+Titles are indexed as papers are added; abstracts (nine tenths of the work) can be deferred
+and indexed in chunks with `index_abstracts`, so a big library is searchable by title at once.
 """
 
 from __future__ import annotations
 
+import threading
+from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import chain, repeat
 
 from rapidfuzz import fuzz, process
@@ -33,6 +38,17 @@ FUZZY_LIMIT = 6
 TIE_BREAK_LIMIT = 400
 SHORT_PREFIX = 4  # an unfinished word shorter than this is matched in titles only
 PHRASE_CHECK_LIMIT = 3000  # abstracts checked word by word for a phrase (~5 µs each)
+# Matched words kept. A word's sets hold up to 100k positions (~6 MB), and every cached set
+# that is young when the garbage collector runs is traversed: a cache of every prefix typed
+# made one collection in ~100 keystrokes take 50 ms at 100k papers. Prefixes are rarely
+# matched again once the next letter is typed, so only the last few are kept.
+WORD_CACHE_SIZE = 256
+PREFIX_CACHE_SIZE = 8
+
+# Posting lists are array('i'), not lists: 4 bytes a posting instead of 8 (13.6M postings at
+# 100k papers), and arrays are not tracked by the garbage collector, which traversed every
+# posting of a list-based index on each full collection (a 50 ms pause mid-keystroke at 100k).
+_new_postings = partial(array, "i")
 
 
 @dataclass(slots=True)
@@ -45,43 +61,68 @@ class SearchResult:
     ranked: bool = False
 
 
+@dataclass(slots=True, frozen=True)
+class _Vocabulary:
+    """Every indexed word, for prefix and fuzzy matching, as of one index generation."""
+
+    generation: int
+    words: list[str]  # sorted, for prefix ranges by bisection
+    by_length: dict[int, list[str]]  # fuzzy candidates are within two letters of the length
+    frequencies: dict[str, int]  # papers per word, for picking the most useful prefix extensions
+
+
 def fuzzy_cutoff(word: str) -> float:
     """Typos allowed grow with length: none under 4 letters, about one in five after."""
     return 101.0 if len(word) < 4 else (80.0 if len(word) < 7 else 75.0)
 
 
 class SearchIndex:
-    """Titles and abstracts of every paper, indexed once and updated incrementally."""
+    """Titles and abstracts of every paper, indexed once and updated incrementally.
 
-    def __init__(self, papers: Iterable[Paper] = ()) -> None:
+    With `defer_abstracts=True`, `SearchIndex(papers)` and `add` index titles, links and numbers
+    only, and queue the abstracts for `index_abstracts`; until that is done a word found only
+    in an abstract does not match. `index_abstracts` may run on a worker thread while another
+    thread searches: each change starts a new generation with fresh caches.
+    """
+
+    def __init__(self, papers: Iterable[Paper] = (), *, defer_abstracts: bool = False) -> None:
         self._papers: list[Paper] = []
         self._ids: list[str] = []
         self._positions: dict[str, int] = {}
-        self._title: defaultdict[bytes, list[int]] = defaultdict(list)
-        self._abstract: defaultdict[bytes, list[int]] = defaultdict(list)
+        self._title: defaultdict[bytes, array[int]] = defaultdict(_new_postings)
+        self._abstract: defaultdict[bytes, array[int]] = defaultdict(_new_postings)
         self._link_kinds: dict[str, set[int]] = {"project": set(), "code": set(), "data": set()}
         # value -> positions, so upvotes:>=10 or year:2024 unions a few sets instead of testing 100k papers
         self._numbers: dict[str, defaultdict[int, set[int]]] = {"upvotes": defaultdict(set), "year": defaultdict(set)}
-        self._vocabulary: list[str] = []
-        self._by_length: dict[int, list[str]] = {}
-        self._frequencies: dict[str, int] = {}
+        self._defer_abstracts = defer_abstracts
+        self._pending_abstracts: deque[int] = deque()  # positions whose abstract is not indexed yet
+        self._abstract_lock = threading.Lock()  # one abstract indexer at a time
+        self._generation = 0  # bumped whenever postings change; caches belong to one generation
+        self._vocabulary = _Vocabulary(-1, [], {}, {})
         self._orders: dict[str, list[int]] = {}
         self._ranks: dict[str, list[int]] = {}
-        self._dirty = True
+        self._new_caches()
         self.add(papers)
 
     def __len__(self) -> int:
         return len(self._papers)
 
+    @property
+    def abstracts_pending(self) -> int:
+        """Papers whose abstract is not indexed yet (always 0 unless abstracts are deferred)."""
+        return len(self._pending_abstracts)
+
     def add(self, papers: Iterable[Paper]) -> None:
         """Index new papers; a known id replaces its record (a merge only adds metadata)."""
-        title_get, abstract_get, append = self._title.__getitem__, self._abstract.__getitem__, list.append
+        title_get, append, pending = self._title.__getitem__, array.append, self._pending_abstracts
+        changed = False
         for paper in papers:
+            changed = True
             position = self._positions.get(paper.id)
             if position is not None:
                 old = self._papers[position]
                 self._papers[position] = paper
-                self._index_links(paper, position)
+                self._index_links(paper, position, old)
                 if old.abstract == paper.abstract and old.title == paper.title:
                     continue
             else:
@@ -89,52 +130,96 @@ class SearchIndex:
                 self._positions[paper.id] = position
                 self._papers.append(paper)
                 self._ids.append(paper.id)
-                self._index_links(paper, position)
-            title_words = word_set(paper.title)
-            abstract_words = word_set(paper.abstract) - title_words
+                self._index_links(paper, position, None)
             # map/deque keep the per-word appends in C: this loop is most of the build time.
-            deque(map(append, map(title_get, title_words), repeat(position)), 0)
-            deque(map(append, map(abstract_get, abstract_words), repeat(position)), 0)
-        self._dirty = True
-        self._match_word.cache_clear()
-        self._comparison.cache_clear()
-        self._phrase_hits.cache_clear()
-
-    def _index_links(self, paper: Paper, position: int) -> None:
-        """Link kinds and numeric fields, replaced when a paper is re-added after a merge."""
-        for kind in self._link_kinds:
-            self._link_kinds[kind].discard(position)
-        for link in paper.links:
-            self._link_kinds.setdefault(link.kind, set()).add(position)
-        for name, value in (("upvotes", paper.upvotes), ("year", paper.year)):
-            for positions in self._numbers[name].values():
-                positions.discard(position)
-            if value is not None:
-                self._numbers[name][value].add(position)
-
-    # --- derived structures, rebuilt lazily after add() ---------------------------------------
-
-    def _refresh(self) -> None:
-        """Vocabulary lists for prefix and fuzzy matching; orders are recomputed on demand."""
-        if not self._dirty:
+            deque(map(append, map(title_get, word_set(paper.title)), repeat(position)), 0)
+            pending.append(position)
+        if not changed:
             return
-        vocabulary = sorted(word.decode("ascii") for word in self._title.keys() | self._abstract.keys())
-        by_length: dict[int, list[str]] = {}
-        for word in vocabulary:
-            by_length.setdefault(len(word), []).append(word)
-        self._vocabulary, self._by_length = vocabulary, by_length
-        # Papers per word, for picking the most useful prefix extensions: computing it per
-        # keystroke was 3-8 ms of a 20 ms short-prefix keystroke at 100k papers.
-        title, abstract = self._title, self._abstract
-        self._frequencies = {
-            word: len(title.get(key, ())) + len(abstract.get(key, ()))
-            for word, key in ((word, word.encode("ascii")) for word in vocabulary)
-        }
         self._orders, self._ranks = {}, {}
-        self._dirty = False
+        self._changed()
+        if not self._defer_abstracts:
+            self.index_abstracts()
         # The default order and its ranks (~10 ms at 100k) belong to the build, not to whichever
         # keystroke first needs them.
         self._rank("added")
+
+    def index_abstracts(self, limit: int | None = None) -> bool:
+        """Index the abstracts of up to `limit` queued papers (all when None), oldest first.
+
+        Returns True while more remain. ~30 µs a paper; the vocabulary for fuzzy and prefix
+        matching is rebuilt at the end of each call (~30 ms at 100k papers), so call it with a
+        few thousand papers at a time rather than a few.
+        """
+        with self._abstract_lock:
+            pending = self._pending_abstracts
+            count = len(pending) if limit is None else min(limit, len(pending))
+            if count <= 0:
+                return bool(pending)
+            papers, abstract_get, append = self._papers, self._abstract.__getitem__, array.append
+            popleft = pending.popleft
+            for _ in range(count):
+                position = popleft()
+                paper = papers[position]
+                # Words of the title are left out: a title hit already outranks an abstract hit.
+                words = word_set(paper.abstract)
+                words.difference_update(word_set(paper.title))
+                deque(map(append, map(abstract_get, words), repeat(position)), 0)
+            self._changed()
+            self._refresh()  # here, so no keystroke pays for the new words
+            return bool(pending)
+
+    def _changed(self) -> None:
+        """Start a new generation: searches from now on use fresh caches. A search still
+        running on another thread fills the old caches, which nothing reads any more."""
+        self._generation += 1
+        self._new_caches()
+
+    def _new_caches(self) -> None:
+        self._finished_words = lru_cache(maxsize=WORD_CACHE_SIZE)(self._find_word)
+        self._prefixes = lru_cache(maxsize=PREFIX_CACHE_SIZE)(self._find_word)
+        self._phrase_hits = lru_cache(maxsize=64)(self._find_phrase)
+        self._comparison = lru_cache(maxsize=64)(self._compare)
+
+    def _index_links(self, paper: Paper, position: int, old: Paper | None) -> None:
+        """Link kinds and numeric fields; a re-added paper (a merge) first drops its old ones."""
+        if old is not None:
+            for positions in self._link_kinds.values():
+                positions.discard(position)
+            for name, value in (("upvotes", old.upvotes), ("year", old.year)):
+                if value is not None:
+                    self._numbers[name][value].discard(position)
+        for link in paper.links:
+            self._link_kinds.setdefault(link.kind, set()).add(position)
+        for name, value in (("upvotes", paper.upvotes), ("year", paper.year)):
+            if value is not None:
+                self._numbers[name][value].add(position)
+
+    # --- derived structures ---------------------------------------------------------------------
+
+    def _refresh(self) -> _Vocabulary:
+        """The vocabulary of the current generation, rebuilt if postings changed since."""
+        vocabulary = self._vocabulary
+        generation = self._generation
+        if vocabulary.generation == generation:
+            return vocabulary
+        title, abstract = self._title, self._abstract
+        # One C-level union: another thread may be adding words to the dicts meanwhile.
+        words = sorted(word.decode("ascii") for word in title.keys() | abstract.keys())
+        by_length: dict[int, list[str]] = {}
+        for word in words:
+            by_length.setdefault(len(word), []).append(word)
+        # Papers per word, for picking the most useful prefix extensions: computing it per
+        # keystroke was 3-8 ms of a 20 ms short-prefix keystroke at 100k papers.
+        empty = array("i")
+        frequencies = {
+            word: len(title.get(key, empty)) + len(abstract.get(key, empty))
+            for word, key in zip(words, (word.encode("ascii") for word in words), strict=True)
+        }
+        vocabulary = _Vocabulary(generation, words, by_length, frequencies)
+        if generation >= self._vocabulary.generation:
+            self._vocabulary = vocabulary
+        return vocabulary
 
     def _order(self, sort: str) -> list[int]:
         """All papers in a sort order (newest/highest first; title A-Z), computed once."""
@@ -168,23 +253,27 @@ class SearchIndex:
         key = word.encode("ascii")
         return key in self._title or key in self._abstract
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - one index per library, cleared on add()
     def _match_word(self, word: str, prefix: bool) -> tuple[frozenset[int], frozenset[int], tuple[str, ...]]:
+        """`_find_word`, cached for this generation."""
+        return (self._prefixes if prefix else self._finished_words)(word, prefix)
+
+    def _find_word(self, word: str, prefix: bool) -> tuple[frozenset[int], frozenset[int], tuple[str, ...]]:
         """(title hits, abstract-only hits, vocabulary words matched) for one query word."""
+        vocabulary = self._refresh()
         matched: list[str] = []
         if self._known(word):
             matched.append(word)
             singular = word[:-1] if word.endswith("s") else ""
             matched.extend(v for v in (word + "s", word + "es", singular) if v and self._known(v))
         if prefix:
-            start = bisect_left(self._vocabulary, word)
-            stop = bisect_left(self._vocabulary, word + "\x7f")
-            extensions = self._vocabulary[start:stop]
+            start = bisect_left(vocabulary.words, word)
+            stop = bisect_left(vocabulary.words, word + "\x7f")
+            extensions = vocabulary.words[start:stop]
             if len(extensions) > PREFIX_LIMIT:
-                extensions = sorted(extensions, key=self._frequencies.__getitem__, reverse=True)[:PREFIX_LIMIT]
+                extensions = sorted(extensions, key=vocabulary.frequencies.__getitem__, reverse=True)[:PREFIX_LIMIT]
             matched.extend(w for w in extensions if w not in matched)
         if not matched and fuzzy_cutoff(word) <= 100:
-            near = chain.from_iterable(self._by_length.get(n, ()) for n in range(len(word) - 2, len(word) + 3))
+            near = chain.from_iterable(vocabulary.by_length.get(n, ()) for n in range(len(word) - 2, len(word) + 3))
             found = process.extract(
                 word, list(near), scorer=fuzz.ratio, score_cutoff=fuzzy_cutoff(word), limit=FUZZY_LIMIT
             )
@@ -213,14 +302,12 @@ class SearchIndex:
             sets.append(hits)
         return set.intersection(*sets) if sets else set()
 
-    @lru_cache(maxsize=64)  # noqa: B019 - cleared on add()
-    def _comparison(self, field_name: str, comparison: Comparison) -> frozenset[int]:
+    def _compare(self, field_name: str, comparison: Comparison) -> frozenset[int]:
         """Papers whose upvotes/year satisfy the comparison (none when the field is missing)."""
         values = self._numbers[field_name]
         return frozenset().union(*(positions for value, positions in values.items() if comparison.holds(value)))
 
-    @lru_cache(maxsize=64)  # noqa: B019 - cleared on add()
-    def _phrase_hits(self, phrase: str) -> tuple[frozenset[int], frozenset[int]]:
+    def _find_phrase(self, phrase: str) -> tuple[frozenset[int], frozenset[int]]:
         """Papers with the words in this order in the title, or else in the abstract."""
         word_hits = [self._match_word(word, False) for word in phrase.split()]
         candidates = set.intersection(*(set(t | a) for t, a, _ in word_hits))
