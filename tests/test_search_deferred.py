@@ -1,12 +1,15 @@
-"""The index built in two phases (titles now, abstracts in chunks) ends up answering exactly
-like one built at once; merges replace a paper's numbers and links."""
+"""The index's shortcuts answer like the plain way: built in two phases (titles now, abstracts
+in chunks) as built at once, the word being typed looked up among the other words' hits as
+over every paper; merges replace a paper's numbers and links."""
 
 from __future__ import annotations
 
 import dataclasses
 import threading
 
-from store.models import Link, Paper
+import pytest
+
+from store.models import Link, Marks, Paper
 from store.search import SearchIndex
 from tests.test_search import RANKING
 
@@ -85,3 +88,28 @@ def test_merge_replaces_numbers_and_links(seed_papers: list[Paper]) -> None:
     assert list(index.search("has:code", {}).ids) == [paper.id]
     index.add([paper])
     assert not index.search("has:code", {}).ids and not index.search("upvotes:>=0", {}).ids
+
+
+@pytest.mark.parametrize(
+    ("finished", "typing"),
+    [("gaussian", "spla"), ("diffusion", "mod"), ("language", "m"), ("llm", "agen"), ('"language models"', "rea")],
+)
+def test_word_being_typed_matches_as_over_every_paper(index: SearchIndex, finished: str, typing: str) -> None:
+    alone = set(index.search(finished + " ", {}).ids) & set(index.search(typing, {}).ids)
+    assert alone  # the shortcut's case, not the partial-match fallback
+    together = index.search(f"{finished} {typing}", {}).ids
+    assert set(together) == alone and len(together) == len(alone)
+    marks = {paper_id: Marks(starred=True) for paper_id in list(alone)[::2]}
+    assert set(index.search(f"is:starred {finished} {typing}", marks).ids) == set(marks)
+
+
+def test_word_being_typed_falls_back_to_partial_matches(index: SearchIndex) -> None:
+    gaussian, speculative = set(index.search("gaussian ", {}).ids), set(index.search("speculat", {}).ids)
+    assert gaussian and speculative and not gaussian & speculative
+    # No paper has both words: the papers with either are listed, as over every paper.
+    assert set(index.search("gaussian speculat", {}).ids) == gaussian | speculative
+
+
+@pytest.fixture(scope="module")
+def index(seed_papers: list[Paper]) -> SearchIndex:
+    return SearchIndex(seed_papers)
