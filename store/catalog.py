@@ -15,21 +15,26 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from store.errors import LibraryError
 from store.models import Paper, Source, catalog_record, paper_from_record
 from store.schema import META_TABLE, check_meta, meta_table
-from store.storage import AtomicStorage
+from store.storage import AtomicStorage, file_signature
 
 CATALOG_FILE = "catalog.json"
 ABSTRACTS_FILE = "abstracts.json"
 PAPERS_TABLE = "papers"
 ABSTRACTS_TABLE = "abstracts"
+ABSTRACTS_OPENING = b'"abstracts":{'
+ABSTRACTS_CLOSING = b"}}"
 
 
 @contextmanager
@@ -62,6 +67,10 @@ class Catalog:
         self._storage = AtomicStorage(self.path, cache=False)
         self._abstracts = AtomicStorage(self.abstracts_path, cache=False)
         self._sources: dict[tuple[str, str | None], Source] = {}
+        # Where each abstract is on disk (doc id -> offset, length), read through `_fd`.
+        self._spans: dict[int, tuple[int, int]] | None = None
+        self._fd: int | None = None
+        self._abstracts_seen: tuple[int, int, int] | None = None
         # The browser loads abstracts in a worker while the UI thread may reload the catalog.
         self._lock = threading.RLock()
 
@@ -113,6 +122,9 @@ class Catalog:
                 self.abstracts_loaded = True  # they were inline
             elif self.abstracts_loaded and self._abstracts.changed_on_disk():
                 self._load_abstracts()
+            elif self._spans is not None and file_signature(self.abstracts_path) != self._abstracts_seen:
+                self._spans = None
+                self.find_abstracts()
         return new_ids
 
     def load_abstracts(self) -> None:
@@ -170,7 +182,8 @@ class Catalog:
                 raise
             self.papers.update(papers)
             self.doc_ids = doc_ids
-            self.abstracts_loaded = True
+            self.abstracts_loaded = True  # every text is in memory: the lines found before moved
+            self._close_abstracts()
             self.schema = 2
 
     def split_inline_abstracts(self) -> None:
@@ -181,13 +194,109 @@ class Catalog:
                 self.write([])
 
     def _write_files(self, papers: dict[str, Paper], doc_ids: dict[str, int]) -> None:
-        abstracts: dict[str, Any] = {}
         records: dict[str, Any] = {}
         with gc_paused():
+            lines = [b'{"_meta":' + orjson.dumps(meta_table("abstracts")) + b",", ABSTRACTS_OPENING]
+            body = []
             for paper_id, paper in papers.items():
-                key = str(doc_ids[paper_id])
-                abstracts[key] = {"id": paper_id, "text": paper.abstract}
-                records[key] = catalog_record(paper)
-        self._abstracts.write({META_TABLE: meta_table("abstracts"), ABSTRACTS_TABLE: abstracts})
-        del abstracts
+                doc_id = doc_ids[paper_id]
+                body.append(b'"%d":' % doc_id + orjson.dumps({"id": paper_id, "text": paper.abstract}))
+                records[str(doc_id)] = catalog_record(paper)
+            lines.append(b",\n".join(body))
+            del body
+            lines.append(ABSTRACTS_CLOSING)
+        # One abstract per line, still plain JSON: the browser finds each line once and reads
+        # an abstract from disk when it is shown instead of holding 140 MB of them (100k papers).
+        self._abstracts.write_payload(b"\n".join(line for line in lines if line))
+        del lines
         self._storage.write({META_TABLE: meta_table("catalog"), PAPERS_TABLE: records})
+
+    # --- abstracts read from disk when needed (the browser) ---------------------------------------
+
+    @property
+    def abstracts_available(self) -> bool:
+        """True when `abstract_of` can answer for every paper: loaded, or found on disk."""
+        return self.abstracts_loaded or self._spans is not None
+
+    def find_abstracts(self) -> None:
+        """Note where each paper's abstract line is in the abstracts file, without keeping the
+        texts; `abstract_of` then reads one when asked. A file not laid out one abstract per
+        line (written by hand, by another tool) is loaded whole instead. LibraryError as `load`."""
+        with self._lock:
+            if self.abstracts_loaded or (
+                self._spans is not None and file_signature(self.abstracts_path) == self._abstracts_seen
+            ):
+                return
+            if self.schema < 2:
+                self.abstracts_loaded = True
+                return
+            signature = file_signature(self.abstracts_path)
+            try:
+                fd = os.open(self.abstracts_path, os.O_RDONLY)
+            except FileNotFoundError:
+                raise LibraryError(
+                    f"{self.abstracts_path}: missing (the catalog lists {len(self.papers)} papers); "
+                    "run `paperdeck doctor`"
+                ) from None
+            except OSError as error:
+                raise LibraryError(f"{self.abstracts_path}: cannot read ({error.strerror})") from None
+            spans = _abstract_spans(fd)
+            if spans is None:
+                os.close(fd)
+                self._load_abstracts()
+                return
+            self._close_abstracts()
+            self._fd, self._spans, self._abstracts_seen = fd, spans, signature
+
+    def abstract_of(self, paper_id: str) -> str:
+        """A paper's abstract: from memory when loaded, else read from its line on disk
+        ("" when unknown or not found yet)."""
+        paper = self.papers.get(paper_id)
+        if paper is None or paper.abstract or self.abstracts_loaded:
+            return paper.abstract if paper else ""
+        with self._lock:
+            doc_id = self.doc_ids.get(paper_id)
+            span = self._spans.get(doc_id) if self._spans is not None and doc_id is not None else None
+            if span is None or self._fd is None:
+                return ""
+            start, length = span
+            try:
+                record = orjson.loads(os.pread(self._fd, length, start))
+            except (OSError, orjson.JSONDecodeError):
+                return ""
+        if not isinstance(record, dict) or record.get("id") != paper_id or not isinstance(record.get("text"), str):
+            return ""
+        return record["text"]
+
+    def _close_abstracts(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+        self._fd, self._spans = None, None
+
+
+def _abstract_spans(fd: int) -> dict[int, tuple[int, int]] | None:
+    """doc id -> (offset, length) of each record line of an abstracts file written by
+    `Catalog._write_files`; None when the file is laid out otherwise (or damaged: it is then
+    parsed whole, which names the problem)."""
+    spans: dict[int, tuple[int, int]] = {}
+    with open(os.dup(fd), "rb") as handle:
+        header = handle.readline()
+        if not header.startswith(b'{"_meta":') or handle.readline().rstrip(b"\n") != ABSTRACTS_OPENING:
+            return None
+        offset = handle.tell()
+        closed = False
+        for line in handle:
+            if line.rstrip(b"\n") == ABSTRACTS_CLOSING:
+                closed = True
+                break
+            colon = line.find(b'":')
+            if not line.startswith(b'"') or colon < 0 or not line[1:colon].isdigit():
+                return None
+            length = len(line) - (colon + 2)
+            if line.endswith(b",\n"):
+                length -= 2
+            elif line.endswith(b"\n"):
+                length -= 1
+            spans[int(line[1:colon])] = (offset + colon + 2, length)
+            offset += len(line)
+    return spans if closed else None

@@ -7,32 +7,46 @@ precomputed sort order only when an index inside it is asked for.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 
 
 class LazyOrder(Sequence[int]):
-    """Paper positions: the groups one after another, each in `order` (a precomputed sort)."""
+    """Paper positions: the groups one after another, each in `order` (a precomputed sort).
 
-    __slots__ = ("_done", "_groups", "_length", "_order", "_rank", "_reorder_first")
+    Groups may come from an iterator, computed only when the list is read that far: with
+    `members` (every position of every group) the length and membership are known without
+    them. Without `members`, the groups are taken as they are given.
+    """
+
+    __slots__ = ("_done", "_groups", "_length", "_members", "_order", "_rank", "_reorder_first")
 
     def __init__(
         self,
-        groups: list[set[int]],
+        groups: Iterable[AbstractSet[int]],
         order: list[int],
         rank: Callable[[], list[int]],
         reorder_first: Callable[[list[int]], list[int]] | None = None,
+        members: AbstractSet[int] | None = None,
     ) -> None:
-        self._groups = [group for group in groups if group]
+        if members is None:
+            groups = [group for group in groups if group]
+            members = _Union(groups)
+        self._groups: Iterator[AbstractSet[int]] = iter(groups)
+        self._members = members
         self._order = order
         self._rank = rank
         self._reorder_first = reorder_first
         self._done: list[int] = []
-        self._length = sum(len(group) for group in self._groups)
+        self._length = len(members)
 
-    def _materialize_next(self) -> bool:
-        if not self._groups:
-            return False
-        group = self._groups.pop(0)
+    def _materialize_next(self) -> AbstractSet[int] | None:
+        """Put the next non-empty group in order; None when there is none left."""
+        group = next(self._groups, None)
+        while group is not None and not group:
+            group = next(self._groups, None)
+        if group is None:
+            return None
         if len(group) * 16 > len(self._order):
             # Dense: one scan of the full order (C-level membership tests).
             ordered = [i for i in self._order if i in group]
@@ -41,10 +55,10 @@ class LazyOrder(Sequence[int]):
         if self._reorder_first is not None and not self._done:
             ordered = self._reorder_first(ordered)
         self._done.extend(ordered)
-        return True
+        return group
 
     def _ensure(self, count: int) -> None:
-        while len(self._done) < count and self._materialize_next():
+        while len(self._done) < count and self._materialize_next() is not None:
             pass
 
     def __len__(self) -> int:
@@ -66,15 +80,35 @@ class LazyOrder(Sequence[int]):
 
     def index(self, position: int, start: int = 0, stop: int | None = None) -> int:  # type: ignore[override]
         """Where a paper position is in the result (ValueError when absent)."""
+        if position not in self._members:
+            raise ValueError(position)
         if position in self._done:
             return self._done.index(position)
-        for group in self._groups:
+        while True:
+            done = len(self._done)
+            group = self._materialize_next()
+            if group is None:
+                raise ValueError(position)
             if position in group:
-                break
-        else:
-            raise ValueError(position)
-        self._ensure(self._length - sum(len(g) for g in self._groups[self._groups.index(group) + 1 :]))
-        return self._done.index(position)
+                return self._done.index(position, done)
+
+
+class _Union(AbstractSet[int]):
+    """Membership and size of a few disjoint groups, without building their union."""
+
+    __slots__ = ("_groups",)
+
+    def __init__(self, groups: list[AbstractSet[int]]) -> None:
+        self._groups = groups
+
+    def __contains__(self, position: object) -> bool:
+        return any(position in group for group in self._groups)
+
+    def __len__(self) -> int:
+        return sum(len(group) for group in self._groups)
+
+    def __iter__(self) -> Iterator[int]:
+        return (position for group in self._groups for position in group)
 
 
 class IdView(Sequence[str]):

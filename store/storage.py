@@ -144,7 +144,11 @@ class AtomicStorage(Storage):
     def write(self, data: dict[str, Any]) -> None:
         """Persist all tables atomically. On failure the cache is dropped, so the next read
         returns what is really on disk rather than the change that was refused."""
-        payload = orjson.dumps(data)
+        self.write_payload(orjson.dumps(data), data)
+
+    def write_payload(self, payload: bytes, data: dict[str, Any] | None = None) -> None:
+        """Persist already encoded tables (`data`, when given, is what they decode to, kept
+        as the cache). A caller that lays out the JSON itself uses this directly."""
         if self.keep_backups and not self.changed_on_disk():
             # Only a file this process read successfully counts as a good copy to keep.
             rotate_backup(self.path)

@@ -3,8 +3,8 @@ abstracts loaded on demand, old one-file catalogs upgraded, and the two files ke
 
 from __future__ import annotations
 
-import asyncio
 import shutil
+import threading
 from pathlib import Path
 
 import orjson
@@ -120,15 +120,14 @@ async def test_browser_paints_titles_before_abstracts_are_loaded(
     folder = tmp_path / "copy"
     shutil.copytree(library.folder, folder)
     light = Library.open(folder, abstracts=False)
-    started = asyncio.Event()
-    original = light.catalog.load_abstracts
+    release = threading.Event()
+    original = light.catalog.find_abstracts
 
-    def slow_load() -> None:
-        started.set()
-        asyncio.run(asyncio.sleep(0.3))  # a worker thread: block it like a big read would
+    def held_back() -> None:
+        release.wait(10)  # the worker thread waits, as a big read would, until the test looks
         original()
 
-    light.catalog.load_abstracts = slow_load  # type: ignore[method-assign]
+    light.catalog.find_abstracts = held_back  # type: ignore[method-assign]
     app, _ = make_app(light)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
@@ -136,13 +135,17 @@ async def test_browser_paints_titles_before_abstracts_are_loaded(
         assert len(screen.paper_list.ids) == len(library.papers)
         body = str(screen.viewer.query_one("#abstract-body").render())
         assert "loading the abstract" in body
+        release.set()
         while screen.index is None:
             await pilot.pause(0.05)
         await pilot.pause()
         paper = screen.current_paper
-        assert paper is not None and paper.abstract
+        assert paper is not None
+        abstract = light.abstract_of(paper.id)
+        assert abstract and abstract == library.papers[paper.id].abstract
+        assert not paper.abstract  # read from disk when shown, not held in memory
         body = str(screen.viewer.query_one("#abstract-body").render())
-        assert "loading the abstract" not in body and paper.abstract[:40] in body
+        assert "loading the abstract" not in body and abstract[:40] in body
 
 
 def test_doctor_checks_and_repairs_the_abstracts_file(tmp_path: Path, seed_paths: list[Path]) -> None:

@@ -50,18 +50,17 @@ class AbstractView(VerticalScroll, can_focus=True):
         marks: Marks | None,
         terms: Sequence[str] = (),
         empty: str = "",
-        abstract_loading: bool = False,
+        abstract: str | None = None,
     ) -> None:
-        """Display `paper` (or the `empty` hint) and scroll back to the top; `abstract_loading`
-        while a big library's abstracts are still being read after the first frame."""
+        """Display `paper` with its `abstract` (or the `empty` hint) and scroll back to the top;
+        `abstract` is None while a big library's abstracts are still being found after the
+        first frame."""
         body = self.query_one("#abstract-body", Static)
-        body.update(
-            render_paper(paper, marks or Marks(), terms, abstract_loading) if paper else Text(empty, style="italic")
-        )
+        body.update(render_paper(paper, marks or Marks(), terms, abstract) if paper else Text(empty, style="italic"))
         self.scroll_home(animate=False)
 
 
-def render_paper(paper: Paper, marks: Marks, terms: Sequence[str], abstract_loading: bool = False) -> Text:
+def render_paper(paper: Paper, marks: Marks, terms: Sequence[str], abstract: str | None) -> Text:
     """The viewer's text for a paper."""
     text = Text()
     title = Text(paper.title, style="bold")
@@ -85,10 +84,12 @@ def render_paper(paper: Paper, marks: Marks, terms: Sequence[str], abstract_load
             text.append(link.url, style="underline")
             text.append("\n")
     text.append("\n")
-    loading = Text("loading the abstract…", style="dim italic")
-    abstract = loading if abstract_loading else Text(paper.abstract)
-    if pattern and not abstract_loading:
-        abstract.highlight_regex(pattern, style="bold reverse")
-    text.append_text(abstract)
+    if abstract is None:
+        text.append("loading the abstract…", style="dim italic")
+    else:
+        body = Text(abstract)
+        if pattern:
+            body.highlight_regex(pattern, style="bold reverse")
+        text.append_text(body)
     text.append(f"\n\nid: {paper.id}", style="dim")
     return text
