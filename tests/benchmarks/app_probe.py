@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from textual import events
-from textual.keys import _character_to_key
 
 from store.library import Library
 from tui.app import PaperdeckApp
@@ -82,6 +80,11 @@ class FrameClock:
 
 def press(app: PaperdeckApp, character: str) -> None:
     """Send one key as the terminal driver would, without Pilot's idle waits."""
+    # Imported here: `tui` must be imported before Textual, as `paperdeck` does (tui/__init__.py
+    # sets the frame rate Textual reads at import).
+    from textual import events
+    from textual.keys import _character_to_key
+
     key = "escape" if character == "\x1b" else _character_to_key(character) if not character.isalnum() else character
     event = events.Key(key, None if key == "escape" else character)
     event.set_sender(app)
@@ -104,6 +107,10 @@ async def probe(folder: Path, spawned: float) -> dict[str, Any]:
         assert isinstance(screen, MainScreen)
         while screen.index is None:
             await asyncio.sleep(0.005)
+        result["titles_searchable_s"] = time.time() - spawned
+        while screen.index.abstracts_pending:  # keystrokes are timed against the full index
+            await asyncio.sleep(0.005)
+        await pilot.pause()
         result["index_ready_s"] = time.time() - spawned
         keystrokes: list[float] = []
         clears: list[float] = []
