@@ -87,13 +87,14 @@ def probe(folder: Path) -> dict[str, Any]:
 
 def pty_start(folder: Path, first_title: str) -> float:
     """Seconds from starting the real `paperdeck` in a 120x40 tmux pane to its first title on screen."""
+    return pty_until([PAPERDECK, "--library", str(folder)], first_title[:40])
+
+
+def pty_until(command: list[str], needle: str) -> float:
+    """Seconds from starting `command` in a 120x40 tmux pane until `needle` is on screen."""
     session = f"pdbench-{time.monotonic_ns()}"
-    needle = first_title[:40]
     started = time.perf_counter()
-    subprocess.run(
-        [*TMUX, "new-session", "-d", "-s", session, "-x", "120", "-y", "40", PAPERDECK, "--library", str(folder)],
-        check=True,
-    )
+    subprocess.run([*TMUX, "new-session", "-d", "-s", session, "-x", "120", "-y", "40", *command], check=True)
     try:
         deadline = started + 120
         while time.perf_counter() < deadline:
@@ -139,6 +140,22 @@ def bench(size: int, work: Path, runs: int) -> dict[str, Any]:
     figures["rss_mb"] = summary([p["rss_mb"] for p in probes])
     figures["papers"] = size
     return figures
+
+
+def floor_ms(runs: int) -> dict[str, float] | None:
+    """Cold start of a Textual app that paints one line (tests/benchmarks/floor_app.py) in the
+    same tmux pty: the floor any Textual app starts from on this machine."""
+    if not shutil.which("tmux"):
+        return None
+    from tests.benchmarks.floor_app import NEEDLE
+
+    command = [sys.executable, "-m", "tests.benchmarks.floor_app"]
+    subprocess.run([*TMUX, "new-session", "-d", "-s", "keepalive", "sleep", "3600"], check=True)
+    try:
+        values = [pty_until(command, NEEDLE) * 1000 for _ in range(runs)]
+    finally:
+        subprocess.run([*TMUX, "kill-server"], capture_output=True)
+    return {"median": statistics.median(values), "max": max(values)}
 
 
 def table(results: list[dict[str, Any]]) -> str:
@@ -189,7 +206,13 @@ def main() -> None:
         print(f"… {size:,} papers", file=sys.stderr, flush=True)
         results.append(bench(size, work, args.runs))
     print(table(results))
-    args.json_out.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))
+    floor = floor_ms(args.runs)
+    if floor:
+        print(
+            f"{'floor: bare Textual app, pty (ms)':34}{floor['median']:>20,.1f} ({floor['max']:,.1f})"
+            "   one painted line, no library: the part of a cold start that is Python + Textual"
+        )
+    args.json_out.write_bytes(orjson.dumps({"sizes": results, "floor_pty_ms": floor}, option=orjson.OPT_INDENT_2))
     print(f"figures written to {args.json_out}", file=sys.stderr)
 
 
