@@ -378,3 +378,24 @@ async def test_typing_in_the_filter_never_relays_out_the_screen(library: Library
         assert screen_of(app).filter_bar.value == "gaussian splat"
         assert 0 < len(paper_list(app).ids) < len(library.papers)
         assert layouts == []
+
+
+async def test_keys_arriving_with_the_slash_go_to_the_filter(library: Library) -> None:
+    """Over SSH `/nerf` can arrive in one read: every key is queued before the first is
+    handled. The letters must land in the filter, not on the list's bindings."""
+    from textual import events
+
+    app, _ = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert app._driver is not None
+        for key, character in (("slash", "/"), ("n", "n"), ("e", "e"), ("r", "r"), ("f", "f"), ("s", "s")):
+            event = events.Key(key, character)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await pilot.pause()
+        await pilot.pause()
+        assert screen_of(app).filter_bar.value == "nerfs"
+        assert not any(marks.starred or marks.read for marks in library.marks.values())
+        await type_text(pilot, "/3d")  # in the filter a slash is text
+        assert screen_of(app).filter_bar.value == "nerfs/3d"

@@ -202,8 +202,14 @@ class PaperActions(_Base):
         self.query_one(order[(current + 1) % len(order)]).focus()
 
     def action_focus_filter(self) -> None:
-        """/: type a filter."""
-        self.filter_bar.focus()
+        """/: type a filter. Keys that arrive with the `/` in one read (typed fast, or over
+        SSH) must reach the filter, not the list's bindings: the binding is a priority one and
+        focus moves at once (`focus()` would wait behind those keys). In the filter itself a
+        `/` is just text."""
+        if self.focused is self.filter_bar:
+            self.filter_bar.insert_text_at_cursor("/")
+            return
+        self.set_focus(self.filter_bar)
         self.filter_bar.cursor_position = len(self.filter_bar.value)
 
     def action_clear_filter(self) -> None:

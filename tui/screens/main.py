@@ -38,7 +38,9 @@ class MainScreen(PaperActions, Screen[None]):
     """List pane, abstract viewer, filter bar, facets and footer."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_filter", "Filter", id="main.filter"),
+        # Priority: handled when the key arrives, before the keys after it are handed to the
+        # list (see action_focus_filter).
+        Binding("slash", "focus_filter", "Filter", id="main.filter", priority=True),
         Binding("s", "toggle_star", "Star", id="main.star"),
         Binding("t", "add_tags", "Tag", id="main.tag"),
         Binding("T", "remove_tag", "Untag", id="main.untag"),
