@@ -215,6 +215,10 @@ class Library:
         """The marks of a paper (empty marks if it has none); do not mutate the result."""
         return self.marks.get(paper_id) or Marks()
 
+    def starred_count(self) -> int:
+        """How many papers are starred."""
+        return self.marks_store.starred_count()
+
     def tag_counts(self) -> Counter[str]:
         """Every tag in use with the number of papers carrying it."""
         return Counter(tag for marks in self.marks.values() for tag in marks.tags)

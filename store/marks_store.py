@@ -41,11 +41,19 @@ class MarksStore:
         self.path = folder / MARKS_FILE
         self.journal_path = folder / JOURNAL_FILE
         self.marks: dict[str, Marks] = {}
+        self._starred: int | None = None  # counted on demand, forgotten whenever marks change
         self._doc_ids: dict[str, int] = {}
         self._db = TinyDB(self.path, storage=AtomicStorage)
         self._storage: AtomicStorage = self._db.storage  # type: ignore[assignment]
         self._journal_seen: tuple[int, int, int] | None = None
         self._journal_lines = 0
+
+    def starred_count(self) -> int:
+        """How many papers are starred (the status line asks on every keystroke: counting
+        20,000 marks each time cost ~2 ms at 100k papers)."""
+        if self._starred is None:
+            self._starred = sum(1 for marks in self.marks.values() if marks.starred)
+        return self._starred
 
     def create(self) -> None:
         """Write an empty snapshot (call under the folder lock)."""
@@ -73,6 +81,7 @@ class MarksStore:
             self._journal_seen = None
             raise
         self.marks, self._doc_ids = marks, doc_ids
+        self._starred = None
         self._journal_seen, self._journal_lines = journal_seen, len(records)
 
     def _read_snapshot(self) -> tuple[dict[str, Marks], dict[str, int]]:
@@ -104,6 +113,7 @@ class MarksStore:
         else:
             self._append(written)
         self.marks.update(written)
+        self._starred = None
 
     def _append(self, written: dict[str, Marks]) -> None:
         payload = b"".join(orjson.dumps({"paper": paper_id, **m.to_dict()}) + b"\n" for paper_id, m in written.items())

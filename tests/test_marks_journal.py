@@ -102,3 +102,16 @@ def test_a_damaged_line_is_one_error_naming_the_line_and_doctor_keeps_the_good_o
     assert any(b"{not json" in path.read_bytes() for path in library.folder.glob(f"{JOURNAL_FILE}.damaged-*"))
     repaired = Library.open(library.folder)
     assert repaired.marks_of(first).starred and repaired.marks_of(second).starred
+
+
+def test_starred_count_follows_every_change(library: Library) -> None:
+    ids = sorted(library.papers)[:3]
+    assert library.starred_count() == 0
+    library.set_starred(ids[0], True)
+    library.set_starred(ids[1], True)
+    assert library.starred_count() == 2
+    library.set_starred(ids[0], False)
+    assert library.starred_count() == 1
+    Library.open(library.folder).set_starred(ids[2], True)  # another process
+    library.refresh()
+    assert library.starred_count() == 2

@@ -208,7 +208,7 @@ class MainScreen(PaperActions, Screen[None]):
 
     def update_status(self) -> None:
         """The status line: counts, sort, and any warning about the query."""
-        starred = sum(1 for marks in self.library.marks.values() if marks.starred)
+        starred = self.library.starred_count()
         sort = self.sort if self.result.ranked or self.sort != "relevance" else "added"
         text = f"{len(self.result.ids)} of {len(self.library.papers)} papers · {starred} starred · sort: {sort}"
         if self.result.warnings:
@@ -226,9 +226,7 @@ class MainScreen(PaperActions, Screen[None]):
             1 for paper_id, m in marks.items() if m.read and paper_id in self.library.papers
         )
         tags = sorted(self.library.tag_counts().items(), key=lambda item: (-item[1], item[0]))
-        self.query_one(Facets).show_counts(
-            len(self.library.papers), sum(1 for m in marks.values() if m.starred), unread, tags
-        )
+        self.query_one(Facets).show_counts(len(self.library.papers), self.library.starred_count(), unread, tags)
 
     def show_current(self) -> None:
         """Put the highlighted paper (or an empty-state hint) in the viewer."""
