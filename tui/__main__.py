@@ -68,8 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Commands that print or search abstracts; the rest start faster without reading them.
-NEED_ABSTRACTS = ("list", "show")
+# Commands that print or search every abstract; `show` reads its one from disk, the rest none.
+NEED_ABSTRACTS = ("list",)
 
 
 def open_library(

@@ -143,11 +143,13 @@ def cmd_list(args: argparse.Namespace, library: Library) -> int:
 
 
 def cmd_show(args: argparse.Namespace, library: Library) -> int:
-    """Show one paper in full."""
+    """Show one paper in full (its abstract read from disk alone, not with every other one)."""
     paper = library.resolve(args.ref)
     marks = library.marks_of(paper.id)
+    library.find_abstracts()
+    abstract = library.abstract_of(paper.id)
     if args.json:
-        print_json(paper_record(paper, marks))
+        print_json({**paper_record(paper, marks), "abstract": abstract})
         return 0
     lines = [paper.title, f"id: {paper.id}"]
     meta = paper.describe()
@@ -157,7 +159,7 @@ def cmd_show(args: argparse.Namespace, library: Library) -> int:
     lines.append(f"{state}; tags: {', '.join(marks.tags) or '-'}")
     for number, link in enumerate(paper.links, start=1):
         lines.append(f"[{number}] {link.kind} {link.url}")
-    lines.extend(["", paper.abstract])
+    lines.extend(["", abstract])
     for line in lines:
         emit(line)
     return 0
