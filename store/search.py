@@ -39,11 +39,11 @@ FUZZY_LIMIT = 6
 TIE_BREAK_LIMIT = 400
 SHORT_PREFIX = 4  # an unfinished word shorter than this is matched in titles only
 PHRASE_CHECK_LIMIT = 3000  # abstracts checked for a phrase's word order (~2 µs each)
-# Matched words kept. A word's sets hold up to 100k positions (~6 MB), and every cached set
+# Matched words kept. A word's sets hold up to 100k positions (~7 MB), and every cached set
 # that is young when the garbage collector runs is traversed: a cache of every prefix typed
-# made one collection in ~100 keystrokes take 50 ms at 100k papers. Prefixes are rarely
-# matched again once the next letter is typed, so only the last few are kept.
-WORD_CACHE_SIZE = 256
+# made one collection in ~100 keystrokes take 50 ms at 100k papers. The words of the query
+# being typed are what is reused; prefixes rarely are once the next letter is typed.
+WORD_CACHE_SIZE = 32
 PREFIX_CACHE_SIZE = 8
 
 # Posting lists are array('i'), not lists: 4 bytes a posting instead of 8 (13.6M postings at
