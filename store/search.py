@@ -82,8 +82,9 @@ class SearchIndex:
 
     With `defer_abstracts=True`, `SearchIndex(papers)` and `add` index titles, links and numbers
     only, and queue the abstracts for `index_abstracts`; until that is done a word found only
-    in an abstract does not match. `index_abstracts` may run on a worker thread while another
-    thread searches: each change starts a new generation with fresh caches.
+    in an abstract does not match. `index_abstracts` may run on a worker thread while the
+    thread that calls `search` and `add` goes on: each change starts a new generation with
+    fresh caches.
     """
 
     def __init__(self, papers: Iterable[Paper] = (), *, defer_abstracts: bool = False) -> None:
@@ -133,7 +134,7 @@ class SearchIndex:
                 self._papers.append(paper)
                 self._ids.append(paper.id)
                 self._index_links(paper, position, None)
-            # map/deque keep the per-word appends in C: this loop is most of the build time.
+            # map/deque keep the per-word appends in C (as for abstracts, the bulk of the work).
             deque(map(append, map(title_get, word_set(paper.title)), repeat(position)), 0)
             pending.append(position)
         if not changed:
@@ -186,6 +187,7 @@ class SearchIndex:
             self._new_caches()
 
     def _new_caches(self) -> None:
+        # Per instance and replaced whole: a new generation drops every cached set at once.
         self._finished_words = lru_cache(maxsize=WORD_CACHE_SIZE)(self._find_word)
         self._prefixes = lru_cache(maxsize=PREFIX_CACHE_SIZE)(self._find_word)
         self._vocabulary_matches = lru_cache(maxsize=1024)(self._find_vocabulary)
