@@ -39,11 +39,11 @@ FUZZY_LIMIT = 6
 TIE_BREAK_LIMIT = 400
 SHORT_PREFIX = 4  # an unfinished word shorter than this is matched in titles only
 PHRASE_CHECK_LIMIT = 3000  # abstracts checked for a phrase's word order (~2 µs each)
-# Matched words kept. A word's sets hold up to 100k positions (~6 MB), and every cached set
+# Matched words kept. A word's sets hold up to 100k positions (~7 MB), and every cached set
 # that is young when the garbage collector runs is traversed: a cache of every prefix typed
-# made one collection in ~100 keystrokes take 50 ms at 100k papers. Prefixes are rarely
-# matched again once the next letter is typed, so only the last few are kept.
-WORD_CACHE_SIZE = 256
+# made one collection in ~100 keystrokes take 50 ms at 100k papers. The words of the query
+# being typed are what is reused; prefixes rarely are once the next letter is typed.
+WORD_CACHE_SIZE = 32
 PREFIX_CACHE_SIZE = 8
 
 # Posting lists are array('i'), not lists: 4 bytes a posting instead of 8 (13.6M postings at
@@ -86,8 +86,9 @@ class SearchIndex:
 
     With `defer_abstracts=True`, `SearchIndex(papers)` and `add` index titles, links and numbers
     only, and queue the abstracts for `index_abstracts`; until that is done a word found only
-    in an abstract does not match. `index_abstracts` may run on a worker thread while another
-    thread searches: each change starts a new generation with fresh caches.
+    in an abstract does not match. `index_abstracts` may run on a worker thread while the
+    thread that calls `search` and `add` goes on: each change starts a new generation with
+    fresh caches.
     """
 
     def __init__(
@@ -112,6 +113,7 @@ class SearchIndex:
         self._pending_abstracts: deque[int] = deque()  # positions whose abstract is not indexed yet
         self._abstract_lock = threading.Lock()  # one abstract indexer at a time
         self._generation = 0  # bumped whenever postings change; caches belong to one generation
+        self._generation_lock = threading.Lock()
         self._vocabulary = _Vocabulary(-1, [], {}, {})
         self._orders: dict[str, list[int]] = {}
         self._ranks: dict[str, list[int]] = {}
@@ -145,7 +147,7 @@ class SearchIndex:
                 self._papers.append(paper)
                 self._ids.append(paper.id)
                 self._index_links(paper, position, None)
-            # map/deque keep the per-word appends in C: this loop is most of the build time.
+            # map/deque keep the per-word appends in C (as for abstracts, the bulk of the work).
             deque(map(append, map(title_get, word_set(paper.title)), repeat(position)), 0)
             pending.append(position)
         if not changed:
@@ -161,9 +163,9 @@ class SearchIndex:
     def index_abstracts(self, limit: int | None = None) -> bool:
         """Index the abstracts of up to `limit` queued papers (all when None), oldest first.
 
-        Returns True while more remain. ~30 µs a paper; the vocabulary for fuzzy and prefix
-        matching is rebuilt at the end of each call (~30 ms at 100k papers), so call it with a
-        few thousand papers at a time rather than a few.
+        Returns True while more remain. ~50 µs a paper; the vocabulary for fuzzy and prefix
+        matching is rebuilt at the end of each call (~50 ms at 100k papers) and the caches of
+        matched words start afresh, so call it with a few thousand papers at a time.
         """
         with self._abstract_lock:
             pending = self._pending_abstracts
@@ -179,17 +181,26 @@ class SearchIndex:
                 words = word_set(self._abstract_of(paper))
                 words.difference_update(word_set(paper.title))
                 deque(map(append, map(abstract_get, words), repeat(position)), 0)
-            self._changed()
-            self._refresh()  # here, so no keystroke pays for the new words
+            # The new vocabulary is built before the new generation starts, so a search on
+            # another thread meanwhile keeps using the old one instead of building it too
+            # (two 50 ms builds sharing the GIL made 150 ms keystrokes at 100k papers).
+            base = self._generation
+            vocabulary = self._build_vocabulary(base + 1)
+            self._changed(vocabulary if self._generation == base else None)
             return bool(pending)
 
-    def _changed(self) -> None:
-        """Start a new generation: searches from now on use fresh caches. A search still
-        running on another thread fills the old caches, which nothing reads any more."""
-        self._generation += 1
-        self._new_caches()
+    def _changed(self, vocabulary: _Vocabulary | None = None) -> None:
+        """Start a new generation: searches from now on use fresh caches (and `vocabulary`,
+        when it was built for it). A search still running on another thread fills the old
+        caches, which nothing reads any more."""
+        with self._generation_lock:  # `+=` from two threads could lose a generation
+            self._generation += 1
+            if vocabulary is not None and vocabulary.generation == self._generation:
+                self._vocabulary = vocabulary
+            self._new_caches()
 
     def _new_caches(self) -> None:
+        # Per instance and replaced whole: a new generation drops every cached set at once.
         self._finished_words = lru_cache(maxsize=WORD_CACHE_SIZE)(self._find_word)
         self._prefixes = lru_cache(maxsize=PREFIX_CACHE_SIZE)(self._find_word)
         self._vocabulary_matches = lru_cache(maxsize=1024)(self._find_vocabulary)
@@ -218,6 +229,14 @@ class SearchIndex:
         generation = self._generation
         if vocabulary.generation == generation:
             return vocabulary
+        vocabulary = self._build_vocabulary(generation)
+        with self._generation_lock:
+            if generation > self._vocabulary.generation:
+                self._vocabulary = vocabulary
+        return vocabulary
+
+    def _build_vocabulary(self, generation: int) -> _Vocabulary:
+        """Every indexed word, sorted and by length, with its paper count (~50 ms at 100k)."""
         title, abstract = self._title, self._abstract
         # One C-level union: another thread may be adding words to the dicts meanwhile.
         words = sorted(word.decode("ascii") for word in title.keys() | abstract.keys())
@@ -231,10 +250,7 @@ class SearchIndex:
             word: len(title.get(key, empty)) + len(abstract.get(key, empty))
             for word, key in zip(words, (word.encode("ascii") for word in words), strict=True)
         }
-        vocabulary = _Vocabulary(generation, words, by_length, frequencies)
-        if generation >= self._vocabulary.generation:
-            self._vocabulary = vocabulary
-        return vocabulary
+        return _Vocabulary(generation, words, by_length, frequencies)
 
     def _order(self, sort: str) -> list[int]:
         """All papers in a sort order (newest/highest first; title A-Z), computed once."""

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from collections.abc import Iterator
 
 import pytest
 
 from store.models import Link, Marks, Paper
+from store.ordering import LazyOrder
 from store.search import SearchIndex
 from tests.test_search import RANKING
 
@@ -113,3 +115,20 @@ def test_word_being_typed_falls_back_to_partial_matches(index: SearchIndex) -> N
 @pytest.fixture(scope="module")
 def index(seed_papers: list[Paper]) -> SearchIndex:
     return SearchIndex(seed_papers)
+
+
+def test_lazy_groups_are_computed_only_when_read() -> None:
+    computed: list[int] = []
+
+    def groups() -> Iterator[set[int]]:
+        for group in ({5, 1}, set(), {3}, {0, 4}):
+            computed.append(len(group))
+            yield group
+
+    order = LazyOrder(groups(), [0, 1, 2, 3, 4, 5], lambda: [0, 1, 2, 3, 4, 5], members={0, 1, 3, 4, 5})
+    assert len(order) == 5 and computed == []
+    assert order[0] == 1 and computed == [2]
+    with pytest.raises(ValueError):
+        order.index(2)  # not a member: no group is computed to find out
+    assert computed == [2]
+    assert order.index(4) == 4 and list(order) == [1, 5, 3, 0, 4]
