@@ -14,17 +14,19 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from store.catalog import CATALOG_FILE, Catalog
-from store.dumps import ParseResult
 from store.errors import LibraryError, PaperdeckError, RefError
 from store.marks_store import MarksStore
 from store.models import Marks, Paper
 from store.storage import folder_lock, remove_stale_temps, write_atomic
 from store.text import normalize_tag
+
+if TYPE_CHECKING:  # the parser is imported by the commands that parse, not by the browser
+    from store.dumps import ParseResult
 
 STATE_FILE = "state.json"
 

@@ -2,6 +2,8 @@
 
 A mixin so the screen module keeps layout and state, and this one the key-driven verbs.
 Every mark goes through the Library first and shows only once it is on disk.
+Dialogs (tui.screens.modals) are imported when first opened: the first frame does not need
+them, and their imports were ~10 ms of every cold start.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from store.models import Paper
 from store.search import SORTS
 from tui.clipboard import copy_text, osc52_possible
 from tui.opener import open_url
-from tui.screens.modals import ConfirmScreen, LinkPicker, ShowTextScreen, TagEditor, TagRemover
 
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen
@@ -77,6 +78,8 @@ class PaperActions(_Base):
                     f'Tagged "{_short(paper)}": {" ".join("#" + t for t in self.library.marks_of(paper.id).tags)}'
                 )
 
+        from tui.screens.modals import TagEditor
+
         self.app.push_screen(TagEditor(sorted(self.library.tag_counts())), done)
 
     def action_remove_tag(self) -> None:
@@ -93,6 +96,8 @@ class PaperActions(_Base):
             if tag and self._mark(paper, "remove_tags", [tag]):
                 self.notify(f'Removed #{tag} from "{_short(paper)}"')
 
+        from tui.screens.modals import TagRemover
+
         self.app.push_screen(TagRemover(list(tags)), done)
 
     def copy(self, text: str, what: str) -> None:
@@ -102,6 +107,8 @@ class PaperActions(_Base):
         if result.copied:
             self.notify(f"{result.message}: {what}")
         else:
+            from tui.screens.modals import ShowTextScreen
+
             self.app.push_screen(ShowTextScreen("No clipboard available — select and copy by hand", text))
 
     def action_copy_primary(self) -> None:
@@ -115,6 +122,8 @@ class PaperActions(_Base):
             def answer(yes: bool | None) -> None:
                 if yes:
                     self.copy(paper.title, "title")
+
+            from tui.screens.modals import ConfirmScreen
 
             self.app.push_screen(ConfirmScreen("No links in this paper. Copy the title instead?"), answer)
             return
@@ -158,6 +167,8 @@ class PaperActions(_Base):
                 self.open_link(url)
             else:
                 self.copy_link_url(url)
+
+        from tui.screens.modals import LinkPicker
 
         self.app.push_screen(LinkPicker([(link.kind, link.url) for link in paper.links]), done)
 

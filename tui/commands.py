@@ -10,18 +10,18 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from store.backups import FileReport
-from store.dumps import ParseResult, parse_file, parse_stream
 from store.errors import PaperdeckError
 from store.library import Library
 from store.models import Marks, Paper
+
+if TYPE_CHECKING:  # the parser is imported by the commands that parse, not by the browser
+    from store.dumps import ParseResult
 
 # Below this many bytes an import finishes before a progress bar would be worth drawing.
 PROGRESS_MIN_BYTES = 2_000_000
@@ -53,6 +53,12 @@ def print_json(data: Any) -> None:
 
 def parse_inputs(names: Sequence[str]) -> list[ParseResult]:
     """Parse every input before anything is written: one bad file stops the whole import."""
+    # Imported here, as `Table` in `cmd_list`: the browser never needs them, and every module
+    # imported is paid for in its cold start (~10 ms for these).
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from store.dumps import parse_file, parse_stream
+
     sizes = [_input_size(name) for name in names]
     results: list[ParseResult] = []
     show_bar = out.is_terminal and sum(sizes) >= PROGRESS_MIN_BYTES
@@ -120,6 +126,8 @@ def cmd_list(args: argparse.Namespace, library: Library) -> int:
             flags = ("*" if marks.starred else "-") + ("r" if marks.read else "-")
             emit("\t".join([paper.id, flags, paper.published or "", paper.title]))
         return 0
+    from rich.table import Table  # see parse_inputs
+
     table = Table(show_edge=False, pad_edge=False, expand=True)
     table.add_column("", width=1)
     table.add_column("title", ratio=1, no_wrap=True, overflow="ellipsis")

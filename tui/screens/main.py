@@ -22,7 +22,6 @@ from store.library import Library
 from store.models import Marks, Paper
 from store.search import SORTS, SearchIndex, SearchResult
 from tui.actions import PaperActions
-from tui.screens.modals import LibraryErrorScreen
 from tui.widgets.abstract_view import AbstractView
 from tui.widgets.facets import Facets
 from tui.widgets.filter_bar import FilterBar, StatusLine
@@ -112,7 +111,9 @@ class MainScreen(PaperActions, Screen[None]):
         keep = state.get("highlighted") if isinstance(state.get("highlighted"), str) else None
         self.apply_query(keep=keep)
         if self.index is None:
-            self.build_index(keep)
+            # After the first frame: the worker holds the GIL for most of its run, and the
+            # titles painted first are what the user waits for.
+            self.call_after_refresh(self.build_index, keep)
         self.paper_list.focus()
         self.update_facets()
         # Two stat() calls: cheap enough to notice another process's import or marks quickly.
@@ -354,6 +355,8 @@ class MainScreen(PaperActions, Screen[None]):
         def answered(quit_app: bool | None) -> None:
             if quit_app:
                 self.app.exit(1)
+
+        from tui.screens.modals import LibraryErrorScreen  # see tui.actions: dialogs load on first use
 
         self.app.push_screen(LibraryErrorScreen(message), answered)
 
