@@ -399,3 +399,41 @@ async def test_keys_arriving_with_the_slash_go_to_the_filter(library: Library) -
         assert not any(marks.starred or marks.read for marks in library.marks.values())
         await type_text(pilot, "/3d")  # in the filter a slash is text
         assert screen_of(app).filter_bar.value == "nerfs/3d"
+
+
+async def test_a_filtered_list_is_painted_without_waiting_for_the_frame_timer(library: Library) -> None:
+    """Issue 5: Textual paints on a timer, 0-8 ms after a change; the screen paints the list a
+    keystroke filtered as soon as it is ready. With the timer stopped, the new list must still
+    reach the terminal (keys sent as the driver sends them: Pilot's waits paint by themselves)."""
+    import asyncio
+
+    from textual import events
+
+    app, _ = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        screen = screen_of(app)
+        painted: list[tuple[str, ...]] = []
+        original_display = app._display
+
+        def display(shown: Any, update: Any) -> None:
+            original_display(shown, update)
+            if update is not None:
+                painted.append(tuple(screen.paper_list.ids[:3]))
+
+        app._display = display  # type: ignore[method-assign]
+        screen._update_timer.pause()
+        screen._update_timer.resume = lambda: None  # type: ignore[method-assign]
+        before = tuple(screen.paper_list.ids[:3])
+        event = events.Key("n", "n")
+        event.set_sender(app)
+        assert app._driver is not None
+        app._driver.send_message(event)
+        for _ in range(200):
+            if painted:
+                break
+            await asyncio.sleep(0.005)
+        assert screen.filter_bar.value == "n"
+        assert painted, "no frame was painted after the keystroke"
+        assert painted[-1] == tuple(screen.paper_list.ids[:3]) != before

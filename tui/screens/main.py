@@ -86,6 +86,7 @@ class MainScreen(PaperActions, Screen[None]):
         self._read_timer: Timer | None = None
         self._viewer_timer: Timer | None = None
         self._last_keystroke = 0.0  # monotonic time of the last change typed into the filter
+        self._paint_list_now = False
         self._library_error: str | None = None  # the damage already reported, not reported again
 
     # --- layout -------------------------------------------------------------------------------
@@ -264,6 +265,19 @@ class MainScreen(PaperActions, Screen[None]):
         self._last_keystroke = time.monotonic()
         self.query_text = event.value
         self.apply_query()
+        self._paint_list_now = True
+
+    def on_idle(self) -> None:
+        """The list a keystroke filtered is painted as soon as it is ready to paint, not at the
+        next tick of Textual's frame timer, which added 0-8 ms (median ~4) to every keystroke.
+
+        Textual has no public way to paint now: `_dirty_widgets` is what the screen will paint
+        (the list is in it once its refresh reached the screen, which may take another idle),
+        and `_on_timer_update` is the timer's paint, which Textual's own Pilot calls directly.
+        """
+        if self._paint_list_now and self.is_current and self.paper_list in self._dirty_widgets:
+            self._paint_list_now = False
+            self._on_timer_update()
 
     @on(FilterBar.Done)
     def filter_done(self, event: FilterBar.Done) -> None:
