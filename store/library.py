@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the parser is imported by the commands that parse, not by t
     from store.dumps import ParseResult
 
 STATE_FILE = "state.json"
+INDEX_FILE = "search-index.bin"
 
 
 @dataclass(slots=True)
@@ -72,6 +73,7 @@ class Library:
         self.marks_store = MarksStore(folder)
         self.marks_path = self.marks_store.path
         self.state_path = folder / STATE_FILE
+        self.index_path = folder / INDEX_FILE  # the saved search index: a cache (store.index_file)
         self.is_new = False
 
     @property

@@ -166,3 +166,52 @@ def test_doctor_checks_and_repairs_the_abstracts_file(tmp_path: Path, seed_paths
     # The backup is the abstracts file of the first import: the papers of the second come back
     # without abstracts rather than stopping the library from opening.
     assert run("list", home=home).returncode == 0
+
+
+async def test_the_browser_saves_its_index_and_the_next_start_loads_it(
+    library: Library, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The first start indexes every abstract and saves the index; the next one loads it and
+    finds abstract words without indexing any abstract again, new papers included."""
+    from store.search import SearchIndex
+    from tests.test_search_deferred import abstract_only_word
+
+    monkeypatch.setattr(main_screen, "BACKGROUND_INDEX_OVER", 0)
+    folder = tmp_path / "copy"
+    shutil.copytree(library.folder, folder)
+    word, expected = abstract_only_word(list(library.papers.values()))
+
+    async def start() -> tuple[list[str], int]:
+        light = Library.open(folder, abstracts=False)
+        indexed: list[int] = []
+        original = SearchIndex.index_abstracts
+
+        def counting(self: SearchIndex, limit: int | None = None) -> bool:
+            before = self.abstracts_pending
+            more = original(self, limit)
+            indexed.append(before - self.abstracts_pending)
+            return more
+
+        monkeypatch.setattr(SearchIndex, "index_abstracts", counting)
+        app, _ = make_app(light)
+        async with app.run_test(size=(120, 30)) as pilot:
+            screen = screen_of(app)
+            while screen.index is None or screen.index.abstracts_pending:
+                await pilot.pause(0.05)
+            for _ in range(100):  # the worker saves after the last chunk
+                if light.index_path.exists() and not any(w.is_running for w in app.workers):
+                    break
+                await pilot.pause(0.05)
+            screen.set_query(word)
+            await pilot.pause()
+            found = list(screen.paper_list.ids)
+        return found, sum(indexed)
+
+    found, indexed = await start()
+    assert expected <= set(found) and indexed == len(library.papers)
+    assert (folder / "search-index.bin").exists()
+    found_again, indexed_again = await start()
+    assert found_again == found and indexed_again == 0
+    Library.open(folder).import_parsed([parse_text(f"A Paper About Quokkas\n\n{LONG}\n", "new.txt")])
+    found_new, indexed_new = await start()
+    assert expected <= set(found_new) and indexed_new == 1  # only the new paper's abstract

@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Footer
 
 from store.errors import LibraryError, PaperdeckError
+from store.index_file import load_index, save_if_more_complete
 from store.library import Library
 from store.models import Marks, Paper
 from store.search import SORTS, SearchIndex, SearchResult
@@ -178,9 +179,15 @@ class MainScreen(PaperActions, Screen[None]):
 
     @work(thread=True, exclusive=True, group="index")
     def build_index(self, keep: str | None) -> None:
-        """Off the UI thread: index the titles (searchable in ~0.5 s at 100k papers), then find
-        the abstracts on disk and index them in chunks (the list keeps answering meanwhile)."""
-        index = SearchIndex(list(self.library.papers.values()), defer_abstracts=True, abstract_of=self._abstract_of)
+        """Off the UI thread: load the index saved by the last run (~0.4 s at 100k papers), or
+        index the titles (~0.5 s); then find the abstracts on disk and index those not indexed
+        yet in chunks (all of them without a saved index: ~10 s at 100k, the list answering
+        meanwhile), and save the index for the next start."""
+        papers = list(self.library.papers.values())
+        index = load_index(self.library.index_path, papers, self._abstract_of)
+        complete_before = -1 if index is None else index.complete
+        if index is None:
+            index = SearchIndex(papers, defer_abstracts=True, abstract_of=self._abstract_of)
         self.app.call_from_thread(self.index_ready, index, keep)
         try:
             self.library.find_abstracts()
@@ -191,6 +198,8 @@ class MainScreen(PaperActions, Screen[None]):
         while index.index_abstracts(ABSTRACT_CHUNK):
             pass
         self.app.call_from_thread(self.abstracts_indexed)
+        # A cache: quitting while it is written leaves the previous file (writes are atomic).
+        save_if_more_complete(self.library.index_path, index, complete_before)
 
     def _abstract_of(self, paper: Paper) -> str:
         return self.library.abstract_of(paper.id)

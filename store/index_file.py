@@ -1,0 +1,149 @@
+"""The search index saved beside the library, so that the next start has every abstract
+searchable at once instead of re-reading and re-indexing them all (~11 s in the background at
+100,000 papers; tokenizing 140 MB of abstracts alone is 2.3 s of pure Python).
+
+The file is a cache, derived from catalog.json and abstracts.json and never the only copy of
+anything: a missing, damaged, foreign or out-of-date file is ignored and the index is built
+from the library as before, then saved again. Written atomically like every library file.
+
+Layout: MAGIC, one JSON header line, then the sections the header lists, back to back: the
+ids (newline-separated), the title and the abstract table (words newline-separated, then
+papers per word and the postings as int32 arrays) and the positions whose abstract is still to
+index (int32). The header names the byte order and integer size of the arrays, each section's
+length and a CRC-32 of them all.
+"""
+
+from __future__ import annotations
+
+import sys
+import zlib
+from array import array
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import orjson
+
+from store.errors import LibraryError
+from store.models import Paper
+from store.search import FlatPostings, IndexSnapshot, SearchIndex
+from store.storage import write_atomic
+
+MAGIC = b"paperdeck search index\n"
+VERSION = 1
+_SECTIONS = 8  # ids, title words/counts/positions, abstract words/counts/positions, unindexed
+
+
+def save_index(path: Path, index: SearchIndex) -> bool:
+    """Save the index atomically; False (and nothing changed) when the disk refuses: the
+    library itself is untouched, and the next start builds the index again."""
+    snapshot = index.snapshot()
+    sections = [
+        _lines(id_.encode("utf-8") for id_ in snapshot.ids),
+        *_flat_sections(snapshot.title),
+        *_flat_sections(snapshot.abstract),
+        snapshot.unindexed.tobytes(),
+    ]
+    crc = 0
+    for section in sections:
+        crc = zlib.crc32(section, crc)
+    header = {
+        "version": VERSION,
+        "byteorder": sys.byteorder,
+        "itemsize": array("i").itemsize,
+        "papers": len(snapshot.ids),
+        "unindexed": len(snapshot.unindexed),
+        "sections": [len(section) for section in sections],
+        "crc32": crc,
+    }
+    try:
+        write_atomic(path, b"".join([MAGIC, orjson.dumps(header), b"\n", *sections]))
+    except LibraryError:
+        return False
+    return True
+
+
+def load_index(
+    path: Path, papers: Sequence[Paper], abstract_of: Callable[[Paper], str] | None = None
+) -> SearchIndex | None:
+    """The saved index brought up to date with `papers` (papers added since are indexed by
+    title, their abstracts queued), or None when there is no usable file: missing, damaged,
+    another format or machine, or made for a library that has since lost or reordered papers."""
+    snapshot = read_snapshot(path)
+    return None if snapshot is None else SearchIndex.restore(papers, snapshot, abstract_of)
+
+
+def save_if_more_complete(path: Path, index: SearchIndex, complete_before: int) -> None:
+    """Save the index if it has more papers fully indexed than when it was loaded (-1: it was
+    built, not loaded): the next start then need not index them again."""
+    if index.complete > complete_before:
+        save_index(path, index)
+
+
+def read_snapshot(path: Path) -> IndexSnapshot | None:
+    """The snapshot in a saved index file, or None if it is not one this version wrote whole."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    end = raw.find(b"\n", len(MAGIC))
+    if not raw.startswith(MAGIC) or end < 0:
+        return None
+    data = memoryview(raw)  # sections are sliced without copies
+    try:
+        header = orjson.loads(data[len(MAGIC) : end])
+        lengths = [int(length) for length in header["sections"]]
+        fits = (
+            header["version"] == VERSION
+            and header["byteorder"] == sys.byteorder
+            and header["itemsize"] == array("i").itemsize
+            and len(lengths) == _SECTIONS
+            and end + 1 + sum(lengths) == len(data)
+        )
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        return None
+    if not fits:
+        return None
+    sections, start = [], end + 1
+    for length in lengths:
+        sections.append(data[start : start + length])
+        start += length
+    crc = 0
+    for section in sections:
+        crc = zlib.crc32(section, crc)
+    if crc != header["crc32"]:
+        return None
+    ids, *tables, unindexed = sections
+    try:
+        return IndexSnapshot(
+            [id_.decode("utf-8") for id_ in _split_lines(ids)],
+            _flat_postings(*tables[:3]),
+            _flat_postings(*tables[3:]),
+            _ints(unindexed),
+        )
+    except ValueError:  # sections that do not fit together (counts vs postings)
+        return None
+
+
+def _lines(items: object) -> bytes:
+    return b"\n".join(items)  # type: ignore[arg-type]
+
+
+def _split_lines(section: memoryview) -> list[bytes]:
+    return bytes(section).split(b"\n") if section.nbytes else []
+
+
+def _flat_sections(flat: FlatPostings) -> list[bytes]:
+    return [_lines(flat.words), flat.counts.tobytes(), flat.positions.tobytes()]
+
+
+def _ints(section: memoryview) -> array[int]:
+    numbers = array("i")
+    numbers.frombytes(section)
+    return numbers
+
+
+def _flat_postings(words: memoryview, counts: memoryview, positions: memoryview) -> FlatPostings:
+    flat = FlatPostings(_split_lines(words), _ints(counts), _ints(positions))
+    if len(flat.words) != len(flat.counts) or sum(flat.counts) != len(flat.positions):
+        raise ValueError("index tables do not fit together")
+    return flat
