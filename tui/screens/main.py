@@ -31,11 +31,12 @@ from tui.widgets.paper_list import PaperList, Row
 ABSTRACT_CHUNK = 5_000  # abstracts indexed per step of the worker (~0.15 s; the vocabulary is rebuilt after each)
 BACKGROUND_INDEX_OVER = 2_000  # papers; indexing takes ~70 ms per 1,000, which the first frame should not wait for
 VIEWER_TYPING_DELAY = 0.08  # seconds without a keystroke before the viewer follows the filter
-# Seconds without a keystroke before Python's cyclic garbage collector may run again. A full
-# collection traverses every set the search keeps cached (millions of entries at 100k papers):
-# a 30-45 ms pause that landed on one keystroke in ten. After a pause in typing, it costs nothing
-# anyone is waiting for; meanwhile only the rare reference cycle waits to be freed.
+# Seconds without a keystroke before Python's garbage collector may make a full collection
+# again. One traverses every set the search keeps cached (millions of entries at 100k papers):
+# a 30-45 ms pause that landed on one keystroke in ten. After a pause in typing it costs
+# nothing anyone waits for. Young collections go on (they free Textual's per-key garbage).
 GC_TYPING_PAUSE = 1.0
+NO_FULL_COLLECTION = 1 << 30  # gc threshold: never reached while typing
 EMPTY_LIBRARY = "No papers yet.\n\nImport Daily Papers pages from a shell:\n    paperdeck import FILE..."
 
 
@@ -93,7 +94,8 @@ class MainScreen(PaperActions, Screen[None]):
         self._viewer_timer: Timer | None = None
         self._last_keystroke = 0.0  # monotonic time of the last change typed into the filter
         self._paint_list_now = False
-        self._gc_timer: Timer | None = None  # set while typing holds the garbage collector off
+        self._gc_timer: Timer | None = None  # set while typing holds full collections off
+        self._gc_thresholds = gc.get_threshold()
         self._library_error: str | None = None  # the damage already reported, not reported again
 
     # --- layout -------------------------------------------------------------------------------
@@ -284,18 +286,18 @@ class MainScreen(PaperActions, Screen[None]):
         self._paint_list_now = True
 
     def _hold_gc_while_typing(self) -> None:
-        """No cyclic collection until the typing pauses for GC_TYPING_PAUSE (see there)."""
+        """No full collection until the typing pauses for GC_TYPING_PAUSE (see there)."""
         if self._gc_timer is not None:
             self._gc_timer.stop()
-        elif gc.isenabled():
-            gc.disable()
         else:
-            return  # someone else has it off (a bulk load): theirs to turn back on
+            self._gc_thresholds = gc.get_threshold()
+            young, middle, _ = self._gc_thresholds
+            gc.set_threshold(young, middle, NO_FULL_COLLECTION)
         self._gc_timer = self.set_timer(GC_TYPING_PAUSE, self._release_gc)
 
     def _release_gc(self) -> None:
         self._gc_timer = None
-        gc.enable()
+        gc.set_threshold(*self._gc_thresholds)
 
     def on_unmount(self) -> None:
         """Leaving mid-typing gives the collector back (tests run many apps in one process)."""
