@@ -41,7 +41,7 @@ def find_links(text: str) -> list[Link]:
     if not has_scheme and not any(host in lowered for host in _BARE_HOST_WORDS):
         return []
     masked = text
-    for match in _SCHEMED.finditer(text) if has_scheme else ():
+    for match in _schemed_links(text) if has_scheme else ():
         url = clean_url(match.group(0))
         if url:
             found.append((match.start(), url))
@@ -61,6 +61,21 @@ def find_links(text: str) -> list[Link]:
             seen.add(url)
             links.append(Link(url, classify(url)))
     return links
+
+
+def _schemed_links(text: str) -> Iterator[re.Match[str]]:
+    """`_SCHEMED.finditer(text)`, found from each `://` outward: the regex alone tries an
+    `http` at every letter of the abstract (~11 µs each; 6% of an import's time)."""
+    colon = text.find("://")
+    while colon != -1:
+        match = None
+        for start in (colon - 5, colon - 4):  # `https` before `http`: the leftmost start wins
+            if start >= 0 and text[start:colon].lower() in ("https", "http"):
+                match = _SCHEMED.match(text, start)
+                break
+        colon = text.find("://", match.end() if match else colon + 3)
+        if match is not None:
+            yield match
 
 
 def _bare_links(text: str) -> Iterator[re.Match[str]]:

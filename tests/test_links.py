@@ -1,6 +1,8 @@
 """Link extraction, clean-up and classification, table-driven, plus the seeds' examples."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from store.links import classify, find_links, is_safe_url
 from store.models import Link, primary_link
@@ -96,3 +98,41 @@ def test_seed_examples(seed_papers) -> None:
 )
 def test_is_safe_url(url: str, safe: bool) -> None:
     assert is_safe_url(url) is safe
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "h",
+                "t",
+                "p",
+                "s",
+                "S",
+                "H",
+                "T",
+                ":",
+                "/",
+                "//",
+                "://",
+                "http",
+                "https://",
+                "HTTP://",
+                "x.y",
+                " ",
+                "\n",
+                "<",
+                "é",
+                "a",
+            ]
+        ),
+        max_size=25,
+    ).map("".join)
+)
+def test_links_with_a_scheme_are_found_from_the_colons_exactly_as_by_the_regex(text: str) -> None:
+    """The fast scan for `://` yields the very matches `_SCHEMED.finditer` does."""
+    from store.links import _SCHEMED, _schemed_links
+
+    expected = [(match.start(), match.group(0)) for match in _SCHEMED.finditer(text)]
+    assert [(match.start(), match.group(0)) for match in _schemed_links(text)] == expected

@@ -12,6 +12,9 @@ tagged in one bulk write. Then, each in fresh processes:
 - keystroke -> filtered list painted, typing several queries character by character, and
   clear filter -> full list painted (frames are timestamped where Textual hands them over);
 - star toggle / tag add persisted (fsynced), and resident memory with the library loaded.
+The first start after the import indexes every abstract and saves the index; only when the
+abstracts became searchable is kept from it (a row of its own). The figures are from the
+starts after it, which load the saved index as every later start of a user's does.
 Prints one table (median, max in brackets) and writes the same figures as JSON.
 """
 
@@ -117,6 +120,9 @@ def first_title(folder: Path) -> str:
 def bench(size: int, work: Path, runs: int) -> dict[str, Any]:
     """All figures for one size."""
     folder, figures = prepare(size, work)
+    # The first start after an import indexes every abstract and saves the index; the starts
+    # measured after it load that (store/index_file.py), as a user's every later start does.
+    first = probe(folder)
     probes = [probe(folder) for _ in range(runs)]
     title = first_title(folder)
     starts = []
@@ -133,6 +139,7 @@ def bench(size: int, work: Path, runs: int) -> dict[str, Any]:
     figures["cold_start_ms"] = summary([p["cold_start_s"] * 1000 for p in probes])
     figures["titles_searchable_ms"] = summary([p["titles_searchable_s"] * 1000 for p in probes])
     figures["index_ready_ms"] = summary([p["index_ready_s"] * 1000 for p in probes])
+    figures["first_index_ready_ms"] = summary([first["index_ready_s"] * 1000])
     if starts:
         figures["pty_start_ms"] = summary([s * 1000 for s in starts])
     for name in ("keystroke_ms", "clear_ms", "star_ms", "tag_ms"):
@@ -173,6 +180,7 @@ def table(results: list[dict[str, Any]]) -> str:
         "pty_start_ms": "cold start, real pty (ms)",
         "titles_searchable_ms": "titles searchable (ms)",
         "index_ready_ms": "abstracts searchable too (ms)",
+        "first_index_ready_ms": "  same, 1st start after import (ms)",
         "keystroke_ms": "keystroke -> list painted (ms)",
         "clear_ms": "clear filter -> list painted (ms)",
         "star_ms": "star persisted, fsync (ms)",
