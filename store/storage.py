@@ -13,7 +13,7 @@ import errno
 import fcntl
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -36,8 +36,9 @@ def file_signature(path: Path) -> tuple[int, int, int] | None:
     return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
-def write_atomic(path: Path, payload: bytes) -> None:
-    """Replace `path` with `payload` durably: temp file, fsync, rename, fsync the folder.
+def write_atomic(path: Path, payload: bytes | Sequence[bytes]) -> None:
+    """Replace `path` with `payload` (or its pieces, written in order) durably: temp file,
+    fsync, rename, fsync the folder.
 
     Raises LibraryError (naming the file and the reason) when the disk refuses; the old file
     is then untouched and the temp file removed.
@@ -49,7 +50,10 @@ def write_atomic(path: Path, payload: bytes) -> None:
         raise LibraryError(f"{path}: could not save ({error.strerror or error}); nothing was changed") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            if isinstance(payload, bytes):
+                handle.write(payload)
+            else:
+                handle.writelines(payload)  # no joined copy of a 140 MB file first
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp_name, path)
@@ -146,7 +150,7 @@ class AtomicStorage(Storage):
         returns what is really on disk rather than the change that was refused."""
         self.write_payload(orjson.dumps(data), data)
 
-    def write_payload(self, payload: bytes, data: dict[str, Any] | None = None) -> None:
+    def write_payload(self, payload: bytes | Sequence[bytes], data: dict[str, Any] | None = None) -> None:
         """Persist already encoded tables (`data`, when given, is what they decode to, kept
         as the cache). A caller that lays out the JSON itself uses this directly."""
         if self.keep_backups and not self.changed_on_disk():

@@ -61,7 +61,7 @@ def refuse_writes(monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
         def full_disk_fdopen(fd: int, *args: Any, **kwargs: Any) -> Any:
             handle = real_fdopen(fd, *args, **kwargs)
             handle.close()
-            return contextlib.nullcontext(SimpleNamespace(write=refuse))
+            return contextlib.nullcontext(SimpleNamespace(write=refuse, writelines=refuse))
 
         monkeypatch.setattr(os, "fdopen", full_disk_fdopen)
     elif name == "mkstemp":
