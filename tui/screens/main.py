@@ -29,7 +29,7 @@ from tui.widgets.filter_bar import FilterBar, StatusLine
 from tui.widgets.paper_list import PaperList, Row
 
 ABSTRACT_CHUNK = 5_000  # abstracts indexed per step of the worker (~0.15 s; the vocabulary is rebuilt after each)
-BACKGROUND_INDEX_OVER = 2_000  # papers; indexing takes ~70 ms per 1,000, which the first frame should not wait for
+BACKGROUND_INDEX_OVER = 500  # papers; indexing takes ~70 ms per 1,000, which the first frame should not wait for
 VIEWER_TYPING_DELAY = 0.08  # seconds without a keystroke before the viewer follows the filter
 # Seconds without a keystroke before Python's garbage collector may make a full collection
 # again. One traverses every set the search keeps cached (millions of entries at 100k papers):
