@@ -72,6 +72,18 @@ def load_index(
     return None if snapshot is None else SearchIndex.restore(papers, snapshot, abstract_of)
 
 
+def load_or_start_index(
+    path: Path, papers: Sequence[Paper], abstract_of: Callable[[Paper], str] | None = None
+) -> tuple[SearchIndex, int]:
+    """The saved index (see `load_index`) or, without a usable one, a new index of the titles
+    with every abstract queued; and how many papers it had fully indexed (-1 for a new one),
+    for `save_if_more_complete` once `index_abstracts` has run."""
+    index = load_index(path, papers, abstract_of)
+    if index is None:
+        return SearchIndex(papers, defer_abstracts=True, abstract_of=abstract_of), -1
+    return index, index.complete
+
+
 def save_if_more_complete(path: Path, index: SearchIndex, complete_before: int) -> None:
     """Save the index if it has more papers fully indexed than when it was loaded (-1: it was
     built, not loaded): the next start then need not index them again."""

@@ -190,3 +190,26 @@ def test_list_query_ranks_and_warns_on_stderr(home: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)[0]["title"].startswith("GaussianCity: Generative Gaussian Splatting")
     assert result.stderr.strip() == "warning: 'upvotes:>=x': expected a number, e.g. upvotes:>=10 or upvotes:2024"
+
+
+def test_list_saves_the_search_index_and_answers_the_same_from_it(home: Path, tmp_path: Path) -> None:
+    """`list` builds the index once and saves it; the next `list` loads it (and indexes only
+    papers imported since), answering exactly as before."""
+    from store.index_file import read_snapshot
+
+    query = ("list", "--json", "gausian splating")  # a typo: fuzzy matching, abstracts too
+    first = run(*query, home=home)
+    assert first.returncode == 0, first.stderr
+    saved = home / "search-index.bin"
+    snapshot = read_snapshot(saved)
+    assert snapshot is not None and len(snapshot.ids) > 300
+    stamp = saved.stat().st_mtime_ns
+    again = run(*query, home=home)
+    assert again.stdout == first.stdout and saved.stat().st_mtime_ns == stamp  # loaded, not rewritten
+    dump = tmp_path / "new.txt"
+    dump.write_text("Gaussian Splatting For Quokkas\n\n" + "We splat quokkas with gaussians, at length. " * 4 + "\n")
+    assert run("import", str(dump), home=home).returncode == 0
+    third = run(*query, home=home)
+    assert "gaussian-splatting-for-quokkas" in third.stdout
+    grown = read_snapshot(saved)
+    assert grown is not None and grown.ids == [*snapshot.ids, "gaussian-splatting-for-quokkas"]

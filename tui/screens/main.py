@@ -18,7 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Footer
 
 from store.errors import LibraryError, PaperdeckError
-from store.index_file import load_index, save_if_more_complete
+from store.index_file import load_or_start_index, save_if_more_complete
 from store.library import Library
 from store.models import Marks, Paper
 from store.search import SORTS, SearchIndex, SearchResult
@@ -192,10 +192,7 @@ class MainScreen(PaperActions, Screen[None]):
         yet in chunks (all of them without a saved index: ~10 s at 100k, the list answering
         meanwhile), and save the index for the next start."""
         papers = list(self.library.papers.values())
-        index = load_index(self.library.index_path, papers, self._abstract_of)
-        complete_before = -1 if index is None else index.complete
-        if index is None:
-            index = SearchIndex(papers, defer_abstracts=True, abstract_of=self._abstract_of)
+        index, complete_before = load_or_start_index(self.library.index_path, papers, self._abstract_of)
         self.app.call_from_thread(self.index_ready, index, keep)
         try:
             self.library.find_abstracts()
