@@ -84,6 +84,17 @@ def load_or_start_index(
     return index, index.complete
 
 
+def update_saved_index(path: Path, papers: Sequence[Paper]) -> None:
+    """After an import: bring the saved index up to date with the papers (their abstracts in
+    memory), so the browser's next start loads it whole instead of indexing the new ones.
+    Nothing to do without a usable saved index: the browser builds one when it starts."""
+    index = load_index(path, papers)
+    if index is not None:
+        complete_before = index.complete
+        index.index_abstracts()
+        save_if_more_complete(path, index, complete_before)
+
+
 def save_if_more_complete(path: Path, index: SearchIndex, complete_before: int) -> None:
     """Save the index if it has more papers fully indexed than when it was loaded (-1: it was
     built, not loaded): the next start then need not index them again."""

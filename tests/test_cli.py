@@ -193,8 +193,8 @@ def test_list_query_ranks_and_warns_on_stderr(home: Path) -> None:
 
 
 def test_list_saves_the_search_index_and_answers_the_same_from_it(home: Path, tmp_path: Path) -> None:
-    """`list` builds the index once and saves it; the next `list` loads it (and indexes only
-    papers imported since), answering exactly as before."""
+    """`list` builds the index once and saves it; the next `list` loads it, answering exactly
+    as before; an import adds its papers to the saved index."""
     from store.index_file import read_snapshot
 
     query = ("list", "--json", "gausian splating")  # a typo: fuzzy matching, abstracts too
@@ -208,8 +208,11 @@ def test_list_saves_the_search_index_and_answers_the_same_from_it(home: Path, tm
     assert again.stdout == first.stdout and saved.stat().st_mtime_ns == stamp  # loaded, not rewritten
     dump = tmp_path / "new.txt"
     dump.write_text("Gaussian Splatting For Quokkas\n\n" + "We splat quokkas with gaussians, at length. " * 4 + "\n")
-    assert run("import", str(dump), home=home).returncode == 0
-    third = run(*query, home=home)
-    assert "gaussian-splatting-for-quokkas" in third.stdout
-    grown = read_snapshot(saved)
+    imported = run("import", str(dump), home=home)
+    assert imported.returncode == 0, imported.stderr
+    grown = read_snapshot(saved)  # the import brought the saved index up to date itself
     assert grown is not None and grown.ids == [*snapshot.ids, "gaussian-splatting-for-quokkas"]
+    assert grown.unindexed == snapshot.unindexed
+    stamp = saved.stat().st_mtime_ns
+    third = run(*query, home=home)
+    assert "gaussian-splatting-for-quokkas" in third.stdout and saved.stat().st_mtime_ns == stamp

@@ -5,7 +5,8 @@
 For each size: a deterministic synthetic dump is written (tests/benchmarks/synthetic.py) and
 imported through the real `paperdeck import` command; 10% of the papers are starred and 20%
 tagged in one bulk write. Then, each in fresh processes:
-- import: papers/s of the real command (process start to exit) and the library's size on disk;
+- import: papers/s of the real command (process start to exit; median of the runs) and the
+  library's size on disk;
 - cold start: process start to the first frame with titles painted, headless in-process
   (tests/benchmarks/app_probe.py) and the real `paperdeck` in a tmux pty until the first
   title is on the screen;
@@ -52,16 +53,20 @@ TARGETS = {
 }
 
 
-def prepare(size: int, work: Path) -> tuple[Path, dict[str, float]]:
-    """Write the dump (cached across runs), import it with the real command, add marks."""
+def prepare(size: int, work: Path, runs: int) -> tuple[Path, dict[str, float]]:
+    """Write the dump (cached across runs), import it with the real command into a fresh
+    library `runs` times (the median counts), add marks."""
     dump = work / f"dump-{size}.txt"
     if not dump.exists():
         write_dump(make_papers(size, seed=size), dump)
     folder = work / f"library-{size}"
-    shutil.rmtree(folder, ignore_errors=True)
-    started = time.perf_counter()
-    subprocess.run([PAPERDECK, "--library", str(folder), "import", str(dump)], check=True, capture_output=True)
-    seconds = time.perf_counter() - started
+    times = []
+    for _ in range(runs):
+        shutil.rmtree(folder, ignore_errors=True)
+        started = time.perf_counter()
+        subprocess.run([PAPERDECK, "--library", str(folder), "import", str(dump)], check=True, capture_output=True)
+        times.append(time.perf_counter() - started)
+    seconds = statistics.median(times)
     library = Library.open(folder, create=False)
     ids = sorted(library.papers)
     library.set_marks(
@@ -119,7 +124,7 @@ def first_title(folder: Path) -> str:
 
 def bench(size: int, work: Path, runs: int) -> dict[str, Any]:
     """All figures for one size."""
-    folder, figures = prepare(size, work)
+    folder, figures = prepare(size, work, runs)
     # The first start after an import indexes every abstract and saves the index; the starts
     # measured after it load that (store/index_file.py), as a user's every later start does.
     first = probe(folder)
