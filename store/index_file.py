@@ -18,7 +18,7 @@ from __future__ import annotations
 import sys
 import zlib
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import orjson
@@ -43,9 +43,6 @@ def save_index(path: Path, index: SearchIndex) -> bool:
         *_flat_sections(snapshot.abstract),
         snapshot.unindexed.tobytes(),
     ]
-    crc = 0
-    for section in sections:
-        crc = zlib.crc32(section, crc)
     header = {
         "version": VERSION,
         "byteorder": sys.byteorder,
@@ -53,10 +50,10 @@ def save_index(path: Path, index: SearchIndex) -> bool:
         "papers": len(snapshot.ids),
         "unindexed": len(snapshot.unindexed),
         "sections": [len(section) for section in sections],
-        "crc32": crc,
+        "crc32": _crc32(sections),
     }
     try:
-        write_atomic(path, b"".join([MAGIC, orjson.dumps(header), b"\n", *sections]))
+        write_atomic(path, [MAGIC, orjson.dumps(header), b"\n", *sections])
     except LibraryError:
         return False
     return True
@@ -130,10 +127,7 @@ def read_snapshot(path: Path) -> IndexSnapshot | None:
     for length in lengths:
         sections.append(data[start : start + length])
         start += length
-    crc = 0
-    for section in sections:
-        crc = zlib.crc32(section, crc)
-    if crc != header["crc32"]:
+    if _crc32(sections) != header["crc32"]:
         return None
     ids, *tables, unindexed = sections
     try:
@@ -147,8 +141,15 @@ def read_snapshot(path: Path) -> IndexSnapshot | None:
         return None
 
 
-def _lines(items: object) -> bytes:
-    return b"\n".join(items)  # type: ignore[arg-type]
+def _crc32(sections: Sequence[bytes | memoryview]) -> int:
+    crc = 0
+    for section in sections:
+        crc = zlib.crc32(section, crc)
+    return crc
+
+
+def _lines(items: Iterable[bytes]) -> bytes:
+    return b"\n".join(items)
 
 
 def _split_lines(section: memoryview) -> list[bytes]:

@@ -176,8 +176,11 @@ class SearchIndex:
         """Index new papers; a known id replaces its record (a merge only adds metadata)."""
         with self._snapshot_lock:
             changed = self._add(papers)
-        if not changed:
-            return
+        if changed:
+            self._after_adding()
+
+    def _after_adding(self) -> None:
+        """Fresh caches, vocabulary and default order for the papers just added."""
         self._orders, self._ranks = {}, {}
         self._changed()
         if self._defer_abstracts:
@@ -204,15 +207,20 @@ class SearchIndex:
                 if old.abstract == paper.abstract and old.title == paper.title:
                     continue
             else:
-                position = len(self._papers)
-                self._positions[paper.id] = position
-                self._papers.append(paper)
-                self._ids.append(paper.id)
-                self._index_links(paper, position, None)
+                position = self._register(paper)
             # map/deque keep the per-word appends in C (as for abstracts, the bulk of the work).
             deque(map(append, map(title_get, word_set(paper.title)), repeat(position)), 0)
             pending.append(position)
         return changed
+
+    def _register(self, paper: Paper) -> int:
+        """A new paper's position, with its links and numbers indexed."""
+        position = len(self._papers)
+        self._positions[paper.id] = position
+        self._papers.append(paper)
+        self._ids.append(paper.id)
+        self._index_links(paper, position, None)
+        return position
 
     def index_abstracts(self, limit: int | None = None) -> bool:
         """Index the abstracts of up to `limit` queued papers (all when None), oldest first.
@@ -271,18 +279,13 @@ class SearchIndex:
         if [paper.id for paper in papers[:count]] != snapshot.ids:
             return None
         index = cls(defer_abstracts=True, abstract_of=abstract_of)
-        for position, paper in enumerate(papers[:count]):
-            index._positions[paper.id] = position
-            index._papers.append(paper)
-            index._ids.append(paper.id)
-            index._index_links(paper, position, None)
+        for paper in papers[:count]:
+            index._register(paper)
         index._title = snapshot.title.table()
         index._abstract = snapshot.abstract.table()
         index._pending_abstracts.extend(snapshot.unindexed)
         index._add(papers[count:])
-        index._changed()
-        index._refresh()
-        index._rank("added")
+        index._after_adding()
         return index
 
     def _changed(self, vocabulary: _Vocabulary | None = None) -> None:
