@@ -87,8 +87,9 @@ class Catalog:
         """True when another process rewrote the catalog since it was loaded."""
         return self._storage.changed_on_disk()
 
-    def load(self) -> list[str]:
-        """(Re)load the papers' list metadata; returns the ids that were not loaded before.
+    def load(self) -> tuple[list[str], list[str]]:
+        """(Re)load the papers' list metadata; returns the ids that were not loaded before and
+        those of known papers whose record changed (an import merged something into them).
 
         Raises LibraryError for a damaged, foreign or newer file, which is then left alone."""
         with self._lock, gc_paused():
@@ -107,15 +108,17 @@ class Catalog:
                     for key, record in records.items():
                         paper = papers[record["id"]] = paper_from_record(record, "", sources)
                         doc_ids[paper.id] = int(key)
-                    new_ids = list(papers)
+                    new_ids, updated_ids = list(papers), []
                 else:
-                    new_ids = []
+                    new_ids, updated_ids = [], []
                     for key, record in records.items():
                         paper_id = record["id"]
                         known = papers.get(paper_id)
+                        paper = papers[paper_id] = paper_from_record(record, known.abstract if known else "", sources)
                         if known is None:
                             new_ids.append(paper_id)
-                        papers[paper_id] = paper_from_record(record, known.abstract if known else "", sources)
+                        elif paper != known:
+                            updated_ids.append(paper_id)
                         doc_ids[paper_id] = int(key)
             except (KeyError, TypeError, ValueError, AttributeError):
                 self._storage.forget()
@@ -127,7 +130,7 @@ class Catalog:
             elif self._spans is not None and file_signature(self.abstracts_path) != self._abstracts_seen:
                 self._spans = None
                 self.find_abstracts()
-        return new_ids
+        return new_ids, updated_ids
 
     def load_abstracts(self) -> None:
         """Make every paper's `abstract` the one on disk (a no-op when already current)."""

@@ -60,6 +60,7 @@ class Refresh:
     """What another process changed since the library was loaded."""
 
     new_ids: list[str] = field(default_factory=list)
+    updated_ids: list[str] = field(default_factory=list)  # known papers an import merged into
     marks_changed: bool = False
 
 
@@ -153,7 +154,7 @@ class Library:
         """Pick up what another process wrote (an import, marks from a script) since we loaded."""
         result = Refresh()
         if self.catalog.changed_on_disk():
-            result.new_ids = self.catalog.load()
+            result.new_ids, result.updated_ids = self.catalog.load()
         if self.marks_store.changed_on_disk():
             self.marks_store.load()
             result.marks_changed = True

@@ -204,7 +204,9 @@ class SearchIndex:
                 old = self._papers[position]
                 self._papers[position] = paper
                 self._index_links(paper, position, old)
-                if old.abstract == paper.abstract and old.title == paper.title:
+                if old.title == paper.title:  # as always for one id: only its abstract can be new
+                    if old.abstract != paper.abstract or position in self._empty_abstracts:
+                        pending.append(position)  # a merge may have brought the abstract it lacked
                     continue
             else:
                 position = self._register(paper)

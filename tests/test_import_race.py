@@ -60,3 +60,26 @@ async def test_papers_imported_elsewhere_show_up_without_a_key(library: Library,
             await asyncio.sleep(0.1)
         assert len(paper_list(app).ids) == 365
         assert screen_of(app).index is not None and len(screen_of(app).index) == 365
+
+
+async def test_what_an_import_merges_into_known_papers_reaches_filters_and_sorts(library: Library) -> None:
+    """Another process re-imports a page where a known paper has more upvotes and a code link:
+    after `R`, `upvotes:` and `has:code` filter on the new values, as the rows show them."""
+    from store.dumps import PaperBlock, ParseResult
+
+    app, _ = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        known = next(p for p in library.papers.values() if not p.links and (p.upvotes or 0) < 999)
+        block = PaperBlock(
+            known.title, known.abstract + " Code: https://github.com/quokka/lab", line=1, source="up.txt", upvotes=999
+        )
+        Library.open(library.folder).import_parsed([ParseResult("up.txt", [block])])
+        await pilot.press("R")
+        await pilot.pause()
+        screen = screen_of(app)
+        screen.set_query("upvotes:>=999")
+        await pilot.pause()
+        assert list(paper_list(app).ids) == [known.id]
+        screen.set_query("has:code")
+        await pilot.pause()
+        assert known.id in paper_list(app).ids  # it had no link before

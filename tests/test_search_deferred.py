@@ -132,3 +132,17 @@ def test_lazy_groups_are_computed_only_when_read() -> None:
         order.index(2)  # not a member: no group is computed to find out
     assert computed == [2]
     assert order.index(4) == 4 and list(order) == [1, 5, 3, 0, 4]
+
+
+def test_an_abstract_merged_into_a_paper_that_had_none_is_indexed(seed_papers: list[Paper]) -> None:
+    """The browser re-adds papers an import merged into; one that had no abstract gets its
+    abstract queued and indexed, in a deferred index as in a built one."""
+    word, expected = abstract_only_word(seed_papers)
+    target = next(paper for paper in seed_papers if paper.id in expected)
+    without = [dataclasses.replace(p, abstract="") if p.id == target.id else p for p in seed_papers]
+    for index in (SearchIndex(without), SearchIndex(without, defer_abstracts=True)):
+        index.index_abstracts()
+        assert target.id not in index.search(word, {}).ids
+        index.add([target])
+        index.index_abstracts()
+        assert list(index.search(word, {}).ids) == list(SearchIndex(seed_papers).search(word, {}).ids)

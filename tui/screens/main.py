@@ -382,13 +382,17 @@ class MainScreen(PaperActions, Screen[None]):
             self.show_library_error(str(error))
             return False
         self._library_error = None
+        changed = refresh.new_ids + refresh.updated_ids
+        if changed and self.index is not None:
+            building = self.index.abstracts_pending > 0  # the worker's loop takes these too
+            # New papers, and known ones an import merged into (upvotes, links, an abstract
+            # they lacked): filters and sorts must see what the rows show.
+            self.index.add(self.library.papers[paper_id] for paper_id in changed)
+            if not building:
+                self.index.index_abstracts()
         if refresh.new_ids:
-            if self.index is not None:
-                self.index.add(self.library.papers[paper_id] for paper_id in refresh.new_ids)
-                if not self.index.abstracts_pending or len(refresh.new_ids) == self.index.abstracts_pending:
-                    self.index.index_abstracts()  # the new ones only; a build in progress does the rest
             self.notify(f"{len(refresh.new_ids)} new papers imported")
-        if refresh.new_ids or refresh.marks_changed:
+        if changed or refresh.marks_changed:
             self.apply_query()
             self.paper_list.refresh_rows()
             self.update_facets()
