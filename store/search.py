@@ -172,6 +172,17 @@ class SearchIndex:
         """Papers whose title and abstract are indexed (one found empty does not count)."""
         return len(self._papers) - len(self._pending_abstracts) - len(self._empty_abstracts)
 
+    def stale(self, papers: Iterable[Paper]) -> list[Paper]:
+        """Those of `papers` the index does not have, or has an older record of (another
+        process's import reloaded the catalog meanwhile): what to `add`."""
+        positions, held = self._positions, self._papers
+        return [
+            paper
+            for paper in papers
+            if (position := positions.get(paper.id)) is None
+            or (held[position] is not paper and held[position] != paper)
+        ]
+
     def add(self, papers: Iterable[Paper]) -> None:
         """Index new papers; a known id replaces its record (a merge only adds metadata)."""
         with self._snapshot_lock:

@@ -146,3 +146,11 @@ def test_an_abstract_merged_into_a_paper_that_had_none_is_indexed(seed_papers: l
         index.add([target])
         index.index_abstracts()
         assert list(index.search(word, {}).ids) == list(SearchIndex(seed_papers).search(word, {}).ids)
+
+
+def test_stale_names_papers_the_index_lacks_or_holds_an_older_record_of(seed_papers: list[Paper]) -> None:
+    index = SearchIndex(seed_papers[:-1])
+    assert index.stale(seed_papers[:-1]) == []
+    merged = dataclasses.replace(seed_papers[0], upvotes=(seed_papers[0].upvotes or 0) + 1)
+    reloaded = dataclasses.replace(seed_papers[1])  # a new object with the same record
+    assert index.stale([merged, reloaded, *seed_papers[2:]]) == [merged, seed_papers[-1]]

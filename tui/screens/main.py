@@ -210,10 +210,9 @@ class MainScreen(PaperActions, Screen[None]):
         return self.library.abstract_of(paper.id)
 
     def index_ready(self, index: SearchIndex, keep: str | None) -> None:
-        """Titles are indexed: papers imported meanwhile are added, and the filter applies."""
-        known = len(index)
-        if len(self.library.papers) > known:
-            index.add(list(self.library.papers.values())[known:])
+        """Titles are indexed: papers imported or merged into meanwhile are added (the
+        refreshes since could not tell an index that did not exist yet), and the filter applies."""
+        index.add(index.stale(self.library.papers.values()))
         self.index = index
         self.apply_query(keep=self.paper_list.highlighted_id or keep)
 
