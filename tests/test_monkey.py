@@ -5,6 +5,7 @@ the library files stay valid. The seed is printed so a failure can be replayed."
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import random
 import string
@@ -16,10 +17,12 @@ from typing import Any
 import orjson
 import pytest
 import textual.app
+import textual.dom
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
 from textual.css.query import NoMatches
 from textual.geometry import Region
+from textual.widgets._footer import FooterKey
 
 from store.library import Library
 from tests.pilot import make_app
@@ -149,6 +152,36 @@ async def test_palette_closed_while_searching_does_not_crash(library: Library) -
         await pilot.press("escape")
         await pilot.pause()
         assert app.is_running
+
+
+def live_footer_keys() -> int:
+    """FooterKey widgets still reachable after a full collection."""
+    gc.collect()
+    return sum(1 for node in gc.get_objects() if isinstance(node, FooterKey))
+
+
+@pytest.mark.parametrize("fixed", [True, False])
+async def test_focus_changes_do_not_leak_footer_keys(
+    library: Library, monkeypatch: pytest.MonkeyPatch, fixed: bool
+) -> None:
+    """Found by the benchmark's memory figure: every `/` and Esc recomposes the footer, and in
+    Textual 8.2.8 each removed key stayed reachable from the footer's watchers. With the fix
+    the keys on screen are all that live; without it (checked here too) they pile up."""
+    if not fixed:
+        monkeypatch.setattr(textual.dom, "_watch", textual_fixes._original_watch)
+    earlier = live_footer_keys()  # other tests' apps, should any still be around
+    app, _ = make_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for _ in range(10):
+            await pilot.press("slash", "a", "escape")
+            await pilot.pause()
+        shown = len(app.screen.query(FooterKey))
+        live = live_footer_keys() - earlier
+        if fixed:
+            assert live == shown
+        else:
+            assert live > shown + 100
 
 
 async def test_text_that_looks_like_markup_is_shown_as_text(library: Library) -> None:

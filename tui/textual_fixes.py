@@ -1,5 +1,6 @@
-"""Workarounds for Textual bugs that a user can hit, each found by tests/test_monkey.py and
-each with a test that reproduces it. Applied once when tui.app is imported.
+"""Workarounds for Textual bugs that a user can hit, each found by tests/test_monkey.py (or,
+for the leak, by the scale benchmark's memory figure) and each with a test that reproduces
+it. Applied once when tui.app is imported.
 
 Remove a fix when the Textual version in pyproject.toml no longer needs it (the test says).
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import textual.dom
 from textual.await_complete import AwaitComplete
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
@@ -17,6 +19,7 @@ from textual.widgets import OptionList
 _original_move_page = OptionList._move_page
 _original_dismiss = Screen.dismiss
 _original_watch_list_visible = CommandPalette._watch__list_visible
+_original_watch = textual.dom._watch
 
 
 def _move_page_when_laid_out(self: OptionList, direction: int) -> None:
@@ -45,8 +48,23 @@ def _watch_list_visible_while_composed(self: CommandPalette) -> None:
         return
 
 
+def _watch_dropping_closed_watchers(
+    node: Any, obj: Any, attribute_name: str, callback: Any, *, init: bool = True
+) -> None:
+    """A watcher is dropped only when the watched value changes, in Textual 8.2.8. The footer
+    is recomposed on every focus change (/ and Esc) and each new key watches `Footer.compact`,
+    which never changes: the removed keys stayed reachable from the footer's watcher list,
+    ~15 widgets per focus change, forever (and each new watch scanned the whole list). Here a
+    new watch first drops the watchers of closed nodes, as a change of the value would."""
+    watchers = getattr(obj, "__watchers", {}).get(attribute_name)
+    if watchers:
+        watchers[:] = [(reactable, found) for reactable, found in watchers if not reactable._closing]
+    _original_watch(node, obj, attribute_name, callback, init=init)
+
+
 def apply() -> None:
     """Install the workarounds (idempotent)."""
     OptionList._move_page = _move_page_when_laid_out  # type: ignore[method-assign]
     Screen.dismiss = _dismiss_when_active  # type: ignore[method-assign,assignment]
     CommandPalette._watch__list_visible = _watch_list_visible_while_composed  # type: ignore[method-assign]
+    textual.dom._watch = _watch_dropping_closed_watchers
