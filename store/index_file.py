@@ -7,7 +7,7 @@ anything: a missing, damaged, foreign or out-of-date file is ignored and the ind
 from the library as before, then saved again. Written atomically like every library file.
 
 Layout: MAGIC, one JSON header line, then the sections the header lists, back to back: the
-ids (newline-separated), the title and the abstract table (words newline-separated, then
+ids (newline-separated), the title and the abstract table (words sorted, newline-separated, then
 papers per word and the postings as int32 arrays) and the positions whose abstract is still to
 index (int32). The header names the byte order and integer size of the arrays, each section's
 length and a CRC-32 of them all.
@@ -25,11 +25,12 @@ import orjson
 
 from store.errors import LibraryError
 from store.models import Paper
-from store.search import FlatPostings, IndexSnapshot, SearchIndex
+from store.postings import FlatPostings
+from store.search import IndexSnapshot, SearchIndex
 from store.storage import write_atomic
 
 MAGIC = b"paperdeck search index\n"
-VERSION = 1
+VERSION = 2  # 2: words of each table sorted (read by bisection, store/postings.py)
 _SECTIONS = 8  # ids, title words/counts/positions, abstract words/counts/positions, unindexed
 
 
@@ -168,6 +169,6 @@ def _ints(section: memoryview) -> array[int]:
 
 def _flat_postings(words: memoryview, counts: memoryview, positions: memoryview) -> FlatPostings:
     flat = FlatPostings(_split_lines(words), _ints(counts), _ints(positions))
-    if len(flat.words) != len(flat.counts) or sum(flat.counts) != len(flat.positions):
+    if not flat.fits():
         raise ValueError("index tables do not fit together")
     return flat

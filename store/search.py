@@ -19,14 +19,15 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
-from itertools import accumulate, chain, repeat
+from functools import lru_cache
+from itertools import chain, repeat
 
 from rapidfuzz import fuzz, process
 
 from store.acronyms import ACRONYMS
 from store.models import Marks, Paper, date_sort_key, parse_date_text
 from store.ordering import IdView, LazyOrder
+from store.postings import FlatPostings, Postings
 from store.query import Comparison, Query, parse_query
 from store.text import phrase_finder, word_set
 
@@ -46,10 +47,9 @@ PHRASE_CHECK_LIMIT = 3000  # abstracts checked for a phrase's word order (~2 µs
 WORD_CACHE_SIZE = 32
 PREFIX_CACHE_SIZE = 8
 
-# Posting lists are array('i'), not lists: 4 bytes a posting instead of 8 (13.6M postings at
-# 100k papers), and arrays are not tracked by the garbage collector, which traversed every
-# posting of a list-based index on each full collection (a 50 ms pause mid-keystroke at 100k).
-_new_postings = partial(array, "i")
+# The overlay of a table (papers indexed since it was last made flat) is folded in once the
+# abstracts are all indexed if it has more postings than this share of the flat part.
+COMPACT_SHARE = 0.1
 
 
 @dataclass(slots=True)
@@ -64,38 +64,13 @@ class SearchResult:
 
 @dataclass(slots=True, frozen=True)
 class _Vocabulary:
-    """Every indexed word, for prefix and fuzzy matching, as of one index generation."""
+    """Every indexed word, for prefix and fuzzy matching, as of one index generation. Words
+    are the tables' own bytes objects (ASCII), not str copies of them."""
 
     generation: int
-    words: list[str]  # sorted, for prefix ranges by bisection
-    by_length: dict[int, list[str]]  # fuzzy candidates are within two letters of the length
-    frequencies: dict[str, int]  # papers per word, for picking the most useful prefix extensions
-
-
-@dataclass(slots=True)
-class FlatPostings:
-    """One table of the index flattened for saving: its words, how many papers each has, and
-    every posting in word order (arrays: written and read as raw bytes)."""
-
-    words: list[bytes]
-    counts: array[int]
-    positions: array[int]
-
-    @classmethod
-    def of(cls, table: Mapping[bytes, array[int]]) -> FlatPostings:
-        """Flatten a word -> postings table."""
-        positions = array("i")
-        positions.frombytes(b"".join(postings.tobytes() for postings in table.values()))
-        return cls(list(table), array("i", map(len, table.values())), positions)
-
-    def table(self) -> defaultdict[bytes, array[int]]:
-        """The word -> postings table again (one slice per word: ~30 ms for 100k words)."""
-        ends = list(accumulate(self.counts))
-        positions = self.positions
-        return defaultdict(
-            _new_postings,
-            zip(self.words, map(positions.__getitem__, map(slice, [0, *ends[:-1]], ends)), strict=True),
-        )
+    words: list[bytes]  # sorted, for prefix ranges by bisection
+    by_length: dict[int, list[bytes]]  # fuzzy candidates are within two letters of the length
+    frequencies: array[int]  # papers per word (as in `words`), to pick the most useful prefix extensions
 
 
 @dataclass(slots=True)
@@ -141,8 +116,8 @@ class SearchIndex:
         self._papers: list[Paper] = []
         self._ids: list[str] = []
         self._positions: dict[str, int] = {}
-        self._title: defaultdict[bytes, array[int]] = defaultdict(_new_postings)
-        self._abstract: defaultdict[bytes, array[int]] = defaultdict(_new_postings)
+        self._title = Postings()
+        self._abstract = Postings()
         self._link_kinds: dict[str, set[int]] = {"project": set(), "code": set(), "data": set()}
         # value -> positions, so upvotes:>=10 or year:2024 unions a few sets instead of testing 100k papers
         self._numbers: dict[str, defaultdict[int, set[int]]] = {"upvotes": defaultdict(set), "year": defaultdict(set)}
@@ -153,7 +128,7 @@ class SearchIndex:
         self._empty_abstracts: set[int] = set()  # indexed with no abstract: a merge may bring one
         self._generation = 0  # bumped whenever postings change; caches belong to one generation
         self._generation_lock = threading.Lock()
-        self._vocabulary = _Vocabulary(-1, [], {}, {})
+        self._vocabulary = _Vocabulary(-1, [], {}, array("i"))
         self._orders: dict[str, list[int]] = {}
         self._ranks: dict[str, list[int]] = {}
         self._new_caches()
@@ -206,7 +181,7 @@ class SearchIndex:
 
     def _add(self, papers: Iterable[Paper]) -> bool:
         """Titles, links and numbers of papers; their abstracts queued. True if any."""
-        title_get, append, pending = self._title.__getitem__, array.append, self._pending_abstracts
+        title_get, append, pending = self._title.appender(), array.append, self._pending_abstracts
         changed = False
         for paper in papers:
             changed = True
@@ -247,7 +222,7 @@ class SearchIndex:
             count = len(pending) if limit is None else min(limit, len(pending))
             if count <= 0:
                 return bool(pending)
-            papers, abstract_get, append = self._papers, self._abstract.__getitem__, array.append
+            papers, abstract_get, append = self._papers, self._abstract.appender(), array.append
             popleft = pending.popleft
             for _ in range(count):
                 position = popleft()
@@ -261,6 +236,8 @@ class SearchIndex:
                 words = word_set(abstract)
                 words.difference_update(word_set(paper.title))
                 deque(map(append, map(abstract_get, words), repeat(position)), 0)
+            if not pending:
+                self._compact(COMPACT_SHARE)
             # The new vocabulary is built before the new generation starts, so a search on
             # another thread meanwhile keeps using the old one instead of building it too
             # (two 50 ms builds sharing the GIL made 150 ms keystrokes at 100k papers).
@@ -270,12 +247,22 @@ class SearchIndex:
             return bool(pending)
 
     def snapshot(self) -> IndexSnapshot:
-        """The postings as they are, flattened for saving (~0.2 s at 100k papers)."""
+        """The postings as they are, flat for saving (the tables are compacted first, if they
+        need it: then ~0.3 s at 100k papers)."""
         with self._abstract_lock, self._snapshot_lock:
+            self._compact(0.0)
             unindexed = sorted({*self._pending_abstracts, *self._empty_abstracts})
-            return IndexSnapshot(
-                list(self._ids), FlatPostings.of(self._title), FlatPostings.of(self._abstract), array("i", unindexed)
-            )
+            return IndexSnapshot(list(self._ids), self._title.flat(), self._abstract.flat(), array("i", unindexed))
+
+    def _compact(self, share: float) -> None:
+        """Fold each table's overlay into its flat part when it holds more than `share` of
+        the postings (caller holds both locks, so that no posting is added meanwhile). The
+        content is the same, so caches and the vocabulary stay valid."""
+        for name in ("_title", "_abstract"):
+            table: Postings = getattr(self, name)
+            overlay = table.overlay_size
+            if overlay and overlay > share * table.size:
+                setattr(self, name, table.compacted())
 
     @classmethod
     def restore(
@@ -294,8 +281,8 @@ class SearchIndex:
         index = cls(defer_abstracts=True, abstract_of=abstract_of)
         for paper in papers[:count]:
             index._register(paper)
-        index._title = snapshot.title.table()
-        index._abstract = snapshot.abstract.table()
+        index._title = Postings(snapshot.title)
+        index._abstract = Postings(snapshot.abstract)
         index._pending_abstracts.extend(snapshot.unindexed)
         index._add(papers[count:])
         index._after_adding()
@@ -349,20 +336,16 @@ class SearchIndex:
 
     def _build_vocabulary(self, generation: int) -> _Vocabulary:
         """Every indexed word, sorted and by length, with its paper count (~50 ms at 100k)."""
-        title, abstract = self._title, self._abstract
-        # One C-level union: another thread may be adding words to the dicts meanwhile.
-        words = sorted(word.decode("ascii") for word in title.keys() | abstract.keys())
-        by_length: dict[int, list[str]] = {}
-        for word in words:
-            by_length.setdefault(len(word), []).append(word)
         # Papers per word, for picking the most useful prefix extensions: computing it per
         # keystroke was 3-8 ms of a 20 ms short-prefix keystroke at 100k papers.
-        empty = array("i")
-        frequencies = {
-            word: len(title.get(key, empty)) + len(abstract.get(key, empty))
-            for word, key in zip(words, (word.encode("ascii") for word in words), strict=True)
-        }
-        return _Vocabulary(generation, words, by_length, frequencies)
+        counts = self._title.counts()
+        for word, count in self._abstract.counts().items():
+            counts[word] = counts.get(word, 0) + count
+        words = sorted(counts)
+        by_length: dict[int, list[bytes]] = {}
+        for word in words:
+            by_length.setdefault(len(word), []).append(word)
+        return _Vocabulary(generation, words, by_length, array("i", map(counts.__getitem__, words)))
 
     def _order(self, sort: str) -> list[int]:
         """All papers in a sort order (newest/highest first; title A-Z), computed once."""
@@ -392,8 +375,7 @@ class SearchIndex:
             self._ranks[sort] = rank
         return rank
 
-    def _known(self, word: str) -> bool:
-        key = word.encode("ascii")
+    def _known(self, key: bytes) -> bool:
         return key in self._title or key in self._abstract
 
     def _match_word(self, word: str, prefix: bool) -> tuple[frozenset[int], frozenset[int], tuple[str, ...]]:
@@ -404,25 +386,29 @@ class SearchIndex:
         """The indexed words a query word stands for: itself and its plural/singular, its
         extensions while it is being typed, else its nearest spellings."""
         vocabulary = self._refresh()
-        matched: list[str] = []
-        if self._known(word):
-            matched.append(word)
-            singular = word[:-1] if word.endswith("s") else ""
-            matched.extend(v for v in (word + "s", word + "es", singular) if v and self._known(v))
+        key = word.encode("ascii")  # query words are ASCII-folded (store.text.words_of)
+        matched: list[bytes] = []
+        if self._known(key):
+            matched.append(key)
+            singular = key[:-1] if key.endswith(b"s") else b""
+            matched.extend(v for v in (key + b"s", key + b"es", singular) if v and self._known(v))
         if prefix:
-            start = bisect_left(vocabulary.words, word)
-            stop = bisect_left(vocabulary.words, word + "\x7f")
-            extensions = vocabulary.words[start:stop]
-            if len(extensions) > PREFIX_LIMIT:
-                extensions = sorted(extensions, key=vocabulary.frequencies.__getitem__, reverse=True)[:PREFIX_LIMIT]
+            words = vocabulary.words
+            start, stop = bisect_left(words, key), bisect_left(words, key + b"\x7f")
+            if stop - start > PREFIX_LIMIT:
+                frequency = vocabulary.frequencies.__getitem__
+                best = sorted(range(start, stop), key=frequency, reverse=True)[:PREFIX_LIMIT]
+                extensions = [words[slot] for slot in best]
+            else:
+                extensions = words[start:stop]
             matched.extend(w for w in extensions if w not in matched)
         if not matched and fuzzy_cutoff(word) <= 100:
-            near = chain.from_iterable(vocabulary.by_length.get(n, ()) for n in range(len(word) - 2, len(word) + 3))
+            near = chain.from_iterable(vocabulary.by_length.get(n, ()) for n in range(len(key) - 2, len(key) + 3))
             found = process.extract(
-                word, list(near), scorer=fuzz.ratio, score_cutoff=fuzzy_cutoff(word), limit=FUZZY_LIMIT
+                key, list(near), scorer=fuzz.ratio, score_cutoff=fuzzy_cutoff(word), limit=FUZZY_LIMIT
             )
             matched.extend(candidate for candidate, _, _ in found)
-        return tuple(matched)
+        return tuple(w.decode("ascii") for w in matched)
 
     def _find_word(
         self, word: str, prefix: bool, within: set[int] | frozenset[int] | None = None
@@ -438,7 +424,7 @@ class SearchIndex:
         """
         matched = self._vocabulary_matches(word, prefix)
         keys = [w.encode("ascii") for w in matched]
-        titles = chain.from_iterable(self._title.get(k, ()) for k in keys)
+        titles = chain.from_iterable(map(self._title.get, keys))
         title = frozenset(titles) if within is None else frozenset(within.intersection(titles))
         expansion = ACRONYMS.get(word)
         if expansion:
@@ -448,7 +434,7 @@ class SearchIndex:
         # abstract) and its union cost 10 ms at 100k papers; in titles it is what is meant.
         if prefix and len(word) < SHORT_PREFIX:
             return title, title, matched
-        abstracts = chain.from_iterable(self._abstract.get(k, ()) for k in keys)
+        abstracts = chain.from_iterable(map(self._abstract.get, keys))
         hits = frozenset(chain(title, abstracts)) if within is None else title.union(within.intersection(abstracts))
         return title, hits, matched
 
@@ -456,9 +442,9 @@ class SearchIndex:
         """Papers whose title has every word (the last also as a plural)."""
         sets = []
         for index, word in enumerate(words):
-            hits = set(self._title.get(word.encode("ascii"), ()))
+            hits = set(self._title.get(word.encode("ascii")))
             if index == len(words) - 1:
-                hits.update(self._title.get((word + "s").encode("ascii"), ()))
+                hits.update(self._title.get((word + "s").encode("ascii")))
             sets.append(hits)
         return set.intersection(*sets) if sets else set()
 

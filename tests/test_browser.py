@@ -439,7 +439,7 @@ async def test_a_filtered_list_is_painted_without_waiting_for_the_frame_timer(li
         assert painted[-1] == tuple(screen.paper_list.ids[:3]) != before
 
 
-async def test_typing_holds_full_collections_until_a_pause(library: Library) -> None:
+async def test_typing_holds_full_collections_until_a_pause(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 5: a full collection mid-typing was a 30-45 ms keystroke at 100k papers. While
     keys come the collector makes young collections only; after a pause, or when the app
     ends, its thresholds are back."""
@@ -447,6 +447,7 @@ async def test_typing_holds_full_collections_until_a_pause(library: Library) -> 
 
     from tui.screens import main as main_screen
 
+    monkeypatch.setattr(main_screen, "GC_HOLD_OVER", len(library.papers))  # as if it were big
     thresholds = gc.get_threshold()
     app, _ = make_app(library)
     async with app.run_test(size=(120, 30)) as pilot:
@@ -459,3 +460,18 @@ async def test_typing_holds_full_collections_until_a_pause(library: Library) -> 
         await type_text(pilot, "usion")
         assert gc.get_threshold()[2] == main_screen.NO_FULL_COLLECTION
     assert gc.get_threshold() == thresholds  # the app ended mid-typing
+
+
+async def test_typing_in_a_smaller_library_leaves_the_collector_alone(library: Library) -> None:
+    """Under GC_HOLD_OVER papers a full collection fits in a keystroke: nothing is held."""
+    import gc
+
+    from tui.screens import main as main_screen
+
+    assert len(library.papers) < main_screen.GC_HOLD_OVER
+    thresholds = gc.get_threshold()
+    app, _ = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("slash")
+        await type_text(pilot, "diff")
+        assert gc.get_threshold() == thresholds

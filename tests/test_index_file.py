@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from store.index_file import MAGIC, load_index, read_snapshot, save_if_more_complete, save_index
+from store.index_file import MAGIC, VERSION, load_index, read_snapshot, save_if_more_complete, save_index
 from store.models import Paper
 from store.search import SearchIndex
 from tests.test_search_deferred import abstract_only_word, answers
@@ -98,7 +98,9 @@ def test_a_damaged_or_foreign_file_is_ignored(saved: Path, seed_papers: list[Pap
     elif damage == "other magic":
         data[:4] = b"PDF-"
     elif damage == "other version":
-        data[len(MAGIC) : header_end] = data[len(MAGIC) : header_end].replace(b'"version":1', b'"version":99')
+        data[len(MAGIC) : header_end] = data[len(MAGIC) : header_end].replace(
+            b'"version":%d' % VERSION, b'"version":99'
+        )
     elif damage == "other byte order":
         order = b'"byteorder":"little"' if b'"little"' in data[:header_end] else b'"byteorder":"big"'
         data[len(MAGIC) : header_end] = data[len(MAGIC) : header_end].replace(order, b'"byteorder":"middle"')

@@ -7,6 +7,7 @@ Remove a fix when the Textual version in pyproject.toml no longer needs it (the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import textual.dom
@@ -14,12 +15,14 @@ from textual.await_complete import AwaitComplete
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widgets import OptionList
 
 _original_move_page = OptionList._move_page
 _original_dismiss = Screen.dismiss
 _original_watch_list_visible = CommandPalette._watch__list_visible
 _original_watch = textual.dom._watch
+_original_divide = Strip.divide
 
 
 def _move_page_when_laid_out(self: OptionList, direction: int) -> None:
@@ -62,9 +65,23 @@ def _watch_dropping_closed_watchers(
     _original_watch(node, obj, attribute_name, callback, init=init)
 
 
+def _divide_whole_without_a_cycle(self: Strip, cuts: Iterable[int]) -> Sequence[Strip]:
+    """The compositor divides every painted line; a line cut only at its end is `[self]`,
+    which Textual 8.2.8 also caches in the line itself: a reference cycle per painted line.
+    Every row repainted while typing (~40 a keystroke) then became garbage that only a full
+    collection frees (~4,000 objects in 8 keys), which the typing hold of full collections
+    made pile up. The same answer, not cached."""
+    length = self.cell_length
+    kept = [cut for cut in cuts if cut <= length]
+    if kept == [length]:
+        return [self]
+    return _original_divide(self, kept)
+
+
 def apply() -> None:
     """Install the workarounds (idempotent)."""
     OptionList._move_page = _move_page_when_laid_out  # type: ignore[method-assign]
     Screen.dismiss = _dismiss_when_active  # type: ignore[method-assign,assignment]
     CommandPalette._watch__list_visible = _watch_list_visible_while_composed  # type: ignore[method-assign]
     textual.dom._watch = _watch_dropping_closed_watchers
+    Strip.divide = _divide_whole_without_a_cycle  # type: ignore[method-assign]
