@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 
 from store.errors import LibraryError
-from store.models import Paper, Source, catalog_record, paper_from_record
+from store.models import Paper, catalog_record, paper_from_record
 from store.schema import META_TABLE, check_meta, meta_table
 from store.storage import AtomicStorage, file_signature
 
@@ -68,7 +68,7 @@ class Catalog:
         self.schema = 0
         self._storage = AtomicStorage(self.path, cache=False)
         self._abstracts = AtomicStorage(self.abstracts_path, cache=False)
-        self._sources: dict[tuple[str, str | None], Source] = {}
+        self._shared: dict[Any, Any] = {}  # equal values of many papers, one object each (paper_from_record)
         # Where each abstract is on disk (doc id -> offset, length), read through `_fd`.
         self._spans: Spans | None = None
         self._fd: int | None = None
@@ -100,13 +100,13 @@ class Catalog:
                 self._storage.forget()
                 raise
             assert tables is not None
-            papers, sources, doc_ids = self.papers, self._sources, self.doc_ids
+            papers, shared, doc_ids = self.papers, self._shared, self.doc_ids
             records = tables.get(PAPERS_TABLE, {})
             try:
                 if not papers:
                     # The first load, at every start: no merging with known papers (~0.1 s at 100k).
                     for key, record in records.items():
-                        paper = papers[record["id"]] = paper_from_record(record, "", sources)
+                        paper = papers[record["id"]] = paper_from_record(record, "", shared)
                         doc_ids[paper.id] = int(key)
                     new_ids, updated_ids = list(papers), []
                 else:
@@ -114,7 +114,7 @@ class Catalog:
                     for key, record in records.items():
                         paper_id = record["id"]
                         known = papers.get(paper_id)
-                        paper = papers[paper_id] = paper_from_record(record, known.abstract if known else "", sources)
+                        paper = papers[paper_id] = paper_from_record(record, known.abstract if known else "", shared)
                         if known is None:
                             new_ids.append(paper_id)
                         elif paper != known:

@@ -6,6 +6,7 @@ No I/O here: these classes convert to and from the dicts that the storage writes
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +48,8 @@ class Source:
 @dataclass(slots=True)
 class Paper:
     """A paper in the catalog. Fields a dump cannot give (arxiv_id, authors, extra) stay empty
-    until an importer that knows them (e.g. the Hugging Face API) fills them."""
+    until an importer that knows them (e.g. the Hugging Face API) fills them. Its lists and
+    dicts are replaced, never changed in place: loaded papers share empty ones."""
 
     id: str
     title: str
@@ -107,19 +109,20 @@ class Paper:
         if other.authors and not self.authors:
             self.authors = list(other.authors)
             changed = True
+        # New lists and dicts, never changed in place: loaded papers share empty ones (below).
         known_urls = {link.url for link in self.links}
         for link in other.links:
             if link.url not in known_urls:
-                self.links.append(link)
+                self.links = [*self.links, link]
                 known_urls.add(link.url)
                 changed = True
         for source in other.sources:
             if source not in self.sources:
-                self.sources.append(source)
+                self.sources = [*self.sources, source]
                 changed = True
         for key, value in other.extra.items():
             if key not in self.extra:
-                self.extra[key] = value
+                self.extra = {**self.extra, key: value}
                 changed = True
         return changed
 
@@ -182,33 +185,44 @@ def catalog_record(paper: Paper) -> dict[str, Any]:
     return record
 
 
-def paper_from_record(record: dict[str, Any], abstract: str, sources: dict[tuple[str, str | None], Source]) -> Paper:
+# Shared by every loaded paper that has none (most have no authors, extra fields or links):
+# an empty list or dict each was ~200 bytes a paper, 2 MB of a 10,000-paper library. So a
+# paper's lists and dicts are replaced, never changed in place (see Paper.merge).
+_NO_LINKS: list[Link] = []
+_NO_AUTHORS: list[str] = []
+_NO_EXTRA: dict[str, Any] = {}
+
+
+def paper_from_record(record: dict[str, Any], abstract: str, shared: dict[Any, Any]) -> Paper:
     """Rebuild a paper from a catalog record (either schema: an inline abstract wins over
-    `abstract`). `sources` shares equal Source objects between papers: thousands of papers
-    come from one dump. Raises KeyError/TypeError/AttributeError on a wrong shape."""
+    `abstract`). `shared` holds values equal across papers, to keep one object of each:
+    thousands of papers come from one dump (Source by name and page date) and one import
+    (its time); dates are interned. Raises KeyError/TypeError/AttributeError on a wrong shape."""
     links = record.get("links")
     found = record.get("sources")
-    shared: list[Source] = []
+    sources: list[Source] = []
     if found:
         for item in found:
             key = (item["name"], item.get("page_date"))
-            source = sources.get(key)
+            source = shared.get(key)
             if source is None:
-                source = sources[key] = Source(*key)
-            shared.append(source)
+                source = shared[key] = Source(*key)
+            sources.append(source)
+    published = record.get("published")
+    added = float(record.get("added", 0.0))
     return Paper(
         record["id"],
         record["title"],
         record.get("abstract", abstract),
-        [Link(item["url"], item["kind"]) for item in links] if links else [],
+        [Link(item["url"], sys.intern(item["kind"])) for item in links] if links else _NO_LINKS,
         record.get("authors_count"),
-        record.get("published"),
+        sys.intern(published) if published else published,
         record.get("upvotes"),
-        shared,
-        float(record.get("added", 0.0)),
+        sources,
+        shared.setdefault(added, added),
         record.get("arxiv_id"),
-        list(record["authors"]) if "authors" in record else [],
-        dict(record["extra"]) if "extra" in record else {},
+        list(record["authors"]) if "authors" in record else _NO_AUTHORS,
+        dict(record["extra"]) if "extra" in record else _NO_EXTRA,
     )
 
 

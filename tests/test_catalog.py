@@ -14,6 +14,7 @@ from store.catalog import ABSTRACTS_FILE, CATALOG_FILE
 from store.dumps import parse_text
 from store.errors import LibraryError
 from store.library import Library
+from store.models import Paper
 from store.storage import AtomicStorage
 from tests.pilot import make_app, screen_of
 from tui.screens import main as main_screen
@@ -215,3 +216,17 @@ async def test_the_browser_saves_its_index_and_the_next_start_loads_it(
     Library.open(folder).import_parsed([parse_text(f"A Paper About Quokkas\n\n{LONG}\n", "new.txt")])
     found_new, indexed_new = await start()
     assert expected <= set(found_new) and indexed_new == 1  # only the new paper's abstract
+
+
+def test_loaded_papers_share_nothing_a_merge_changes(library: Library) -> None:
+    """Loaded papers share their empty lists and dicts (2 MB at 10k papers): a merge into
+    one must replace them, never fill them in place for every paper at once."""
+    reopened = Library.open(library.folder, create=False)
+    bare = [paper for paper in reopened.papers.values() if not paper.links and not paper.extra]
+    assert len(bare) > 2
+    assert bare[0].links is bare[1].links and bare[0].extra is bare[1].extra and bare[0].authors is bare[1].authors
+    donor = next(paper for paper in reopened.papers.values() if paper.links)
+    other = Paper(bare[0].id, bare[0].title, "", list(donor.links), authors=["A. Author"], extra={"venue": "ICML"})
+    assert bare[0].merge(other)
+    assert bare[0].links == donor.links and bare[0].extra == {"venue": "ICML"} and bare[0].authors == ["A. Author"]
+    assert all(not paper.links and not paper.extra and not paper.authors for paper in bare[1:])

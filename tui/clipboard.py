@@ -11,8 +11,6 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import pyperclip
-
 # Terminals known not to understand OSC 52: writing it there would only claim a copy.
 NO_OSC52_TERMS = ("dumb", "linux")
 
@@ -37,6 +35,8 @@ def osc52_possible(enabled: bool = True) -> bool:
 
 def copy_text(text: str, osc52: Callable[[str], None] | None) -> CopyResult:
     """Copy `text`; `osc52` sends the terminal escape, or is None where that is impossible."""
+    import pyperclip  # on first copy: it loads ctypes and more (~1 MB, ~5 ms of every start)
+
     try:
         pyperclip.copy(text)
         if pyperclip.paste() == text:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-import webbrowser
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +29,8 @@ def has_graphical_browser() -> bool:
 def open_url(url: str, app: Any | None = None) -> OpenResult:
     """Open `url`; refuse anything but a plain http(s) link. `app` is suspended around a
     console browser so it gets the terminal."""
+    import webbrowser  # on first use, not at every start
+
     if not is_safe_url(url):
         return OpenResult(False, f"Refused to open: not a plain http(s) link: {url[:60]}")
     try:
