@@ -6,7 +6,6 @@ No I/O here: these classes convert to and from the dicts that the storage writes
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -197,7 +196,8 @@ def paper_from_record(record: dict[str, Any], abstract: str, shared: dict[Any, A
     """Rebuild a paper from a catalog record (either schema: an inline abstract wins over
     `abstract`). `shared` holds values equal across papers, to keep one object of each:
     thousands of papers come from one dump (Source by name and page date) and one import
-    (its time); dates are interned. Raises KeyError/TypeError/AttributeError on a wrong shape."""
+    (its time), and share dates and link kinds (sys.intern would grow the interpreter's own
+    table by more than it saves). Raises KeyError/TypeError/AttributeError on a wrong shape."""
     links = record.get("links")
     found = record.get("sources")
     sources: list[Source] = []
@@ -208,18 +208,19 @@ def paper_from_record(record: dict[str, Any], abstract: str, shared: dict[Any, A
             if source is None:
                 source = shared[key] = Source(*key)
             sources.append(source)
+    one = shared.setdefault
     published = record.get("published")
     added = float(record.get("added", 0.0))
     return Paper(
         record["id"],
         record["title"],
         record.get("abstract", abstract),
-        [Link(item["url"], sys.intern(item["kind"])) for item in links] if links else _NO_LINKS,
+        [Link(item["url"], one(item["kind"], item["kind"])) for item in links] if links else _NO_LINKS,
         record.get("authors_count"),
-        sys.intern(published) if published else published,
+        one(published, published) if published else published,
         record.get("upvotes"),
         sources,
-        shared.setdefault(added, added),
+        one(added, added),
         record.get("arxiv_id"),
         list(record["authors"]) if "authors" in record else _NO_AUTHORS,
         dict(record["extra"]) if "extra" in record else _NO_EXTRA,

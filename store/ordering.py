@@ -25,7 +25,7 @@ class LazyOrder(Sequence[int]):
         self,
         groups: Iterable[AbstractSet[int]],
         order: list[int],
-        rank: Callable[[], list[int]],
+        rank: Callable[[], Sequence[int]],
         reorder_first: Callable[[list[int]], list[int]] | None = None,
         members: AbstractSet[int] | None = None,
     ) -> None:
