@@ -101,7 +101,7 @@ def run(argv: Sequence[str]) -> int:
 
         return run_browser(library, welcome)
     if welcome:
-        commands.err.print(welcome, markup=False)
+        commands.warn(welcome)
     handlers = {
         "list": commands.cmd_list,
         "show": commands.cmd_show,
@@ -117,15 +117,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(sys.argv[1:] if argv is None else argv)
     except RefError as error:
-        commands.err.print(f"paperdeck: {error}", markup=False)
+        commands.warn(f"paperdeck: {error}")
         shown = error.candidates[:CANDIDATES_SHOWN]
         for candidate in shown:
-            commands.err.print(f"  {candidate}", markup=False)
+            commands.warn(f"  {candidate}")
         if len(error.candidates) > len(shown):
-            commands.err.print(f"  … and {len(error.candidates) - len(shown)} more", markup=False)
+            commands.warn(f"  … and {len(error.candidates) - len(shown)} more")
         return 1
     except PaperdeckError as error:
-        commands.err.print(f"paperdeck: {error}", markup=False)
+        commands.warn(f"paperdeck: {error}")
         return 1
     except KeyboardInterrupt:
         return 130

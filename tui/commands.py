@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from rich.console import Console
 
 from store.backups import FileReport
 from store.errors import PaperdeckError
@@ -25,9 +24,6 @@ if TYPE_CHECKING:  # the parser is imported by the commands that parse, not by t
 
 # Below this many bytes an import finishes before a progress bar would be worth drawing.
 PROGRESS_MIN_BYTES = 2_000_000
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def paper_record(paper: Paper, marks: Marks) -> dict[str, Any]:
@@ -46,6 +42,12 @@ def emit(line: str) -> None:
     sys.stdout.write(line + "\n")
 
 
+def warn(line: str) -> None:
+    """One line on standard error, as is. Plain writes, not rich: `import` and the other
+    quick commands need not import rich's console (~25 ms of each run)."""
+    sys.stderr.write(line + "\n")
+
+
 def print_json(data: Any) -> None:
     """JSON on stdout, one document, UTF-8."""
     sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n")
@@ -53,30 +55,30 @@ def print_json(data: Any) -> None:
 
 def parse_inputs(names: Sequence[str]) -> list[ParseResult]:
     """Parse every input before anything is written: one bad file stops the whole import."""
-    # Imported here, as `Table` in `cmd_list`: the browser never needs them, and every module
-    # imported is paid for in its cold start (~10 ms for these).
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from store.dumps import parse_file, parse_stream
 
-    sizes = [_input_size(name) for name in names]
+    def parse(name: str) -> ParseResult:
+        return parse_stream(sys.stdin.buffer, "<stdin>", "stdin") if name == "-" else parse_file(Path(name))
+
+    if sum(map(_input_size, names)) < PROGRESS_MIN_BYTES or not sys.stdout.isatty():
+        return [parse(name) for name in names]
+    # Imported only for a bar, as `Table` in `cmd_list`: every module imported is paid for
+    # on every run (~25 ms for these).
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     results: list[ParseResult] = []
-    show_bar = out.is_terminal and sum(sizes) >= PROGRESS_MIN_BYTES
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
-        console=err,
-        disable=not show_bar,
+        console=Console(stderr=True),
         transient=True,
     ) as progress:
         task = progress.add_task("Parsing", total=len(names))
         for name in names:
-            if name == "-":
-                results.append(parse_stream(sys.stdin.buffer, "<stdin>", "stdin"))
-            else:
-                results.append(parse_file(Path(name)))
+            results.append(parse(name))
             progress.advance(task)
     return results
 
@@ -92,10 +94,12 @@ def cmd_import(args: argparse.Namespace, library: Library, results: list[ParseRe
     """Merge already-parsed dumps into the library and print warnings and the summary line."""
     report = library.import_parsed(results)
     for warning in report.warnings:
-        err.print(f"warning: {warning}", markup=False)
+        warn(f"warning: {warning}")
     emit(report.summary())
-    if report.new or report.updated:
-        from store.index_file import update_saved_index  # only here: imports stay light
+    if (report.new or report.updated) and library.index_path.exists():
+        # Only here, and only with a saved index to update (none until the browser or `list`
+        # made one): it imports the search engine, ~15 ms of every import otherwise.
+        from store.index_file import update_saved_index
 
         # ~1 s at 100k papers (load, index the new abstracts, save), after the summary: the
         # import itself is done and durable; this only spares the browser's next start.
@@ -125,19 +129,20 @@ def cmd_list(args: argparse.Namespace, library: Library) -> int:
     save_if_more_complete(library.index_path, index, complete_before)
     result = index.search(_query_from_options(args), library.marks, sort=args.sort)
     for warning in result.warnings:
-        err.print(f"warning: {warning}", markup=False)
+        warn(f"warning: {warning}")
     ids = result.ids[: args.limit] if args.limit else result.ids
     papers = [library.papers[paper_id] for paper_id in ids]
     if args.json:
         print_json([paper_record(paper, library.marks_of(paper.id)) for paper in papers])
         return 0
-    if not out.is_terminal:
+    if not sys.stdout.isatty():
         for paper in papers:
             marks = library.marks_of(paper.id)
             flags = ("*" if marks.starred else "-") + ("r" if marks.read else "-")
             emit("\t".join([paper.id, flags, paper.published or "", paper.title]))
         return 0
-    from rich.table import Table  # see parse_inputs
+    from rich.console import Console  # see parse_inputs
+    from rich.table import Table
 
     table = Table(show_edge=False, pad_edge=False, expand=True)
     table.add_column("", width=1)
@@ -156,6 +161,7 @@ def cmd_list(args: argparse.Namespace, library: Library) -> int:
             "" if paper.upvotes is None else str(paper.upvotes),
             paper.id,
         )
+    out = Console(highlight=False, soft_wrap=True)
     out.print(table)
     out.print(f"{len(papers)} of {len(library.papers)} papers", style="dim")
     return 0
