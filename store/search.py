@@ -22,8 +22,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain, repeat
 
-from rapidfuzz import fuzz, process
-
 from store.acronyms import ACRONYMS
 from store.models import Marks, Paper, date_sort_key, parse_date_text
 from store.ordering import IdView, LazyOrder
@@ -88,6 +86,14 @@ class IndexSnapshot:
 
 def _own_abstract(paper: Paper) -> str:
     return paper.abstract
+
+
+def load_fuzzy_matching() -> None:
+    """Import rapidfuzz now. It is imported where it is used, on the first keystroke that
+    needs it, ~10 ms that a browser's start would otherwise spend before its first frame: the
+    browser calls this from its index worker, after that frame and before anyone types."""
+    import rapidfuzz.fuzz
+    import rapidfuzz.process  # noqa: F401
 
 
 def fuzzy_cutoff(word: str) -> float:
@@ -406,6 +412,8 @@ class SearchIndex:
                 extensions = words[start:stop]
             matched.extend(w for w in extensions if w not in matched)
         if not matched and fuzzy_cutoff(word) <= 100:
+            from rapidfuzz import fuzz, process  # see load_fuzzy_matching
+
             near = chain.from_iterable(vocabulary.by_length.get(n, ()) for n in range(len(key) - 2, len(key) + 3))
             found = process.extract(
                 key, list(near), scorer=fuzz.ratio, score_cutoff=fuzzy_cutoff(word), limit=FUZZY_LIMIT
@@ -589,6 +597,8 @@ class SearchIndex:
         """Within the best group, titles closest to the whole query first (stable otherwise)."""
         if not 1 < len(head) <= TIE_BREAK_LIMIT:
             return head
+        from rapidfuzz import fuzz  # see load_fuzzy_matching
+
         text = " ".join(query.words + query.phrases)
         closeness = {i: fuzz.token_sort_ratio(text, self._papers[i].title.lower()) for i in head}
         return sorted(head, key=lambda i: -closeness[i])

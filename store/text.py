@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -81,6 +80,8 @@ def slugify(title: str) -> str:
     slug = "-".join(fold_ascii(title).encode("ascii").translate(_TOKEN_TABLE).decode("ascii").split())
     if slug:
         return slug
+    import hashlib  # rare (a title with no ASCII letter or digit): not loaded on every start
+
     return "paper-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:12]
 
 

@@ -21,7 +21,7 @@ from store.errors import LibraryError, PaperdeckError
 from store.index_file import load_or_start_index, save_if_more_complete
 from store.library import Library
 from store.models import Marks, Paper
-from store.search import SORTS, SearchIndex, SearchResult
+from store.search import SORTS, SearchIndex, SearchResult, load_fuzzy_matching
 from tui.actions import PaperActions
 from tui.widgets.abstract_view import AbstractView
 from tui.widgets.facets import Facets
@@ -195,6 +195,7 @@ class MainScreen(PaperActions, Screen[None]):
         index the titles (~0.5 s); then find the abstracts on disk and index those not indexed
         yet in chunks (all of them without a saved index: ~10 s at 100k, the list answering
         meanwhile), and save the index for the next start."""
+        load_fuzzy_matching()
         papers = list(self.library.papers.values())
         index, complete_before = load_or_start_index(self.library.index_path, papers, self._abstract_of)
         self.app.call_from_thread(self.index_ready, index, keep)
