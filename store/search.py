@@ -245,7 +245,8 @@ class SearchIndex:
                 words.difference_update(word_set(paper.title))
                 deque(map(append, map(abstract_get, words), repeat(position)), 0)
             if not pending:
-                self._compact(COMPACT_SHARE)
+                with self._snapshot_lock:  # titles of papers added meanwhile go to the overlay
+                    self._compact(COMPACT_SHARE)
             # The new vocabulary is built before the new generation starts, so a search on
             # another thread meanwhile keeps using the old one instead of building it too
             # (two 50 ms builds sharing the GIL made 150 ms keystrokes at 100k papers).

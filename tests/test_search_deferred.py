@@ -80,6 +80,34 @@ def test_abstracts_indexed_on_a_worker_while_searching(seed_papers: list[Paper])
     assert answers(index) == answers(SearchIndex(seed_papers))
 
 
+def test_papers_added_while_a_worker_indexes_and_compacts(seed_papers: list[Paper]) -> None:
+    """The browser's case: its worker indexes abstracts, builds vocabularies and, at the end,
+    folds the overlay into flat tables, while the UI thread searches and adds papers another
+    process imported. Nothing is lost and nothing raises on either thread."""
+    first, later = seed_papers[: len(seed_papers) // 2], seed_papers[len(seed_papers) // 2 :]
+    index = SearchIndex(first, defer_abstracts=True)
+    failures: list[BaseException] = []
+
+    def index_all() -> None:
+        try:
+            for _ in range(200):
+                while index.index_abstracts(5):
+                    pass
+        except BaseException as error:  # reported on the test's thread
+            failures.append(error)
+
+    worker = threading.Thread(target=index_all)
+    worker.start()
+    for start in range(0, len(later), 10):
+        index.add(later[start : start + 10])
+        for query in QUERIES[:3]:
+            index.search(query, {})
+    worker.join()
+    assert not failures
+    index.index_abstracts()
+    assert answers(index) == answers(SearchIndex(seed_papers))
+
+
 def test_merge_replaces_numbers_and_links(seed_papers: list[Paper]) -> None:
     paper = next(p for p in seed_papers if not p.links)
     index = SearchIndex([dataclasses.replace(paper, upvotes=7)])
