@@ -6,7 +6,9 @@ Each keystroke is timed from the query text to the first 60 ids the list would p
 Targets (issue #3) at 100k papers: median <= 5 ms, max <= 20 ms per keystroke; build <= 1.5 s.
 `build s` is the whole index; `titles s` the same papers with `defer_abstracts=True` (titles
 searchable), and `chunk ms` the slowest `index_abstracts(CHUNK)` call that completes it;
-`load s` reads the index the browser saves (store/index_file.py), as the next start does;
+`load s` reads the index the browser saves (store/index_file.py), as the next start does, and
+`held MB` is what the loaded index keeps (traced by tracemalloc; `index MB` is the resident
+growth of a build, its peak: the overlay and the flat copy it is folded into);
 `words s` is the floor under any build: only splitting every abstract into its set of words.
 """
 
@@ -17,6 +19,7 @@ import gc
 import statistics
 import tempfile
 import time
+import tracemalloc
 from collections import deque
 from pathlib import Path
 
@@ -91,6 +94,12 @@ def bench(size: int) -> dict[str, float | str]:
         loaded.search("x", marks)
         load = time.perf_counter() - started
         del loaded
+        gc.collect()
+        tracemalloc.start()
+        loaded = load_index(saved, papers)
+        held = tracemalloc.get_traced_memory()[0] / 1e6
+        tracemalloc.stop()
+        del loaded
     gc.collect()
     started = time.perf_counter()
     deferred = SearchIndex(papers, defer_abstracts=True)
@@ -115,6 +124,7 @@ def bench(size: int) -> dict[str, float | str]:
         "index_mb": memory,
         "titles_s": titles,
         "load_s": load,
+        "held_mb": held,
         "chunk_ms": max(chunks),
         "keystrokes": len(timings),
         "median_ms": statistics.median(timings),
@@ -131,14 +141,15 @@ def main() -> None:
     args = parser.parse_args()
     header = (
         f"{'papers':>8} {'words s':>8} {'build s':>8} {'index MB':>9} {'titles s':>9} {'chunk ms':>9} "
-        f"{'load s':>7} {'keys':>5} {'median ms':>10} {'p95 ms':>7} {'max ms':>7}"
+        f"{'load s':>7} {'held MB':>8} {'keys':>5} {'median ms':>10} {'p95 ms':>7} {'max ms':>7}"
     )
     print(header + "  slowest keystroke")
     for size in (int(s) for s in args.sizes.split(",")):
         row = bench(size)
         print(
             f"{row['papers']:>8} {row['floor_s']:>8.2f} {row['build_s']:>8.2f} {row['index_mb']:>9.0f} "
-            f"{row['titles_s']:>9.2f} {row['chunk_ms']:>9.0f} {row['load_s']:>7.2f} {row['keystrokes']:>5} "
+            f"{row['titles_s']:>9.2f} {row['chunk_ms']:>9.0f} {row['load_s']:>7.2f} {row['held_mb']:>8.0f} "
+            f"{row['keystrokes']:>5} "
             f"{row['median_ms']:>10.2f} {row['p95_ms']:>7.2f} {row['max_ms']:>7.2f}  {row['slowest']!r}",
             flush=True,
         )
