@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from store.errors import LibraryError, NewerSchemaError
+from paperdeck.store.errors import LibraryError, NewerSchemaError
 
 BACKUP_DIR = "backups"
 KEEP = 3
@@ -57,7 +57,7 @@ class FileReport:
 
 def check_file(path: Path, kind: str) -> str | None:
     """None if the file loads as a library file of `kind`, else the problem in one line."""
-    from store.schema import check_library_file  # storage imports backups; avoid the cycle at import time
+    from paperdeck.store.schema import check_library_file  # storage imports backups; avoid the cycle at import time
 
     try:
         check_library_file(path, kind)
@@ -69,7 +69,7 @@ def check_file(path: Path, kind: str) -> str | None:
 
 
 def _is_newer_version(path: Path, kind: str) -> bool:
-    from store.schema import check_library_file
+    from paperdeck.store.schema import check_library_file
 
     try:
         check_library_file(path, kind)
@@ -106,7 +106,7 @@ def repair_file(path: Path, kind: str, fallback: bytes | None = None, fallback_n
 
 
 def replace_damaged(path: Path, content: bytes, report: FileReport) -> None:
-    from store.storage import write_atomic
+    from paperdeck.store.storage import write_atomic
 
     if path.exists():
         aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")

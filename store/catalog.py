@@ -26,10 +26,10 @@ from typing import Any
 
 import orjson
 
-from store.errors import LibraryError
-from store.models import Paper, catalog_record, paper_from_record
-from store.schema import META_TABLE, check_meta, meta_table
-from store.storage import AtomicStorage, file_signature
+from paperdeck.store.errors import LibraryError
+from paperdeck.store.models import Paper, catalog_record, paper_from_record
+from paperdeck.store.schema import META_TABLE, check_meta, meta_table
+from paperdeck.store.storage import AtomicStorage, file_signature
 
 CATALOG_FILE = "catalog.json"
 ABSTRACTS_FILE = "abstracts.json"

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from store.errors import DumpError
+from paperdeck.store.errors import DumpError
 
 CHUNK_BYTES = 1 << 20  # 1 MiB: big enough to keep per-chunk overhead negligible
 LINE_ENDS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines splits on

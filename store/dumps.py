@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from store.dump_reader import iter_lines, open_dump, read_chunks
-from store.errors import DumpError
-from store.links import find_links
-from store.models import Paper, Source
-from store.text import clean_text, slugify
+from paperdeck.store.dump_reader import iter_lines, open_dump, read_chunks
+from paperdeck.store.errors import DumpError
+from paperdeck.store.links import find_links
+from paperdeck.store.models import Paper, Source
+from paperdeck.store.text import clean_text, slugify
 
 CHROME = frozenset(
     {

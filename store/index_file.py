@@ -23,11 +23,11 @@ from pathlib import Path
 
 import orjson
 
-from store.errors import LibraryError
-from store.models import Paper
-from store.postings import FlatPostings
-from store.search import IndexSnapshot, SearchIndex
-from store.storage import write_atomic
+from paperdeck.store.errors import LibraryError
+from paperdeck.store.models import Paper
+from paperdeck.store.postings import FlatPostings
+from paperdeck.store.search import IndexSnapshot, SearchIndex
+from paperdeck.store.storage import write_atomic
 
 MAGIC = b"paperdeck search index\n"
 VERSION = 2  # 2: words of each table sorted (read by bisection, store/postings.py)

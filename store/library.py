@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from store.catalog import CATALOG_FILE, Catalog
-from store.errors import LibraryError, PaperdeckError, RefError
-from store.marks_store import MarksStore
-from store.models import Marks, Paper
-from store.storage import folder_lock, remove_stale_temps, write_atomic
-from store.text import normalize_tag
+from paperdeck.store.catalog import CATALOG_FILE, Catalog
+from paperdeck.store.errors import LibraryError, PaperdeckError, RefError
+from paperdeck.store.marks_store import MarksStore
+from paperdeck.store.models import Marks, Paper
+from paperdeck.store.storage import folder_lock, remove_stale_temps, write_atomic
+from paperdeck.store.text import normalize_tag
 
 if TYPE_CHECKING:  # the parser is imported by the commands that parse, not by the browser
-    from store.dumps import ParseResult
+    from paperdeck.store.dumps import ParseResult
 
 STATE_FILE = "state.json"
 INDEX_FILE = "search-index.bin"

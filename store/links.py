@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from store.models import Link
+from paperdeck.store.models import Link
 
 # A URL with a scheme may start anywhere (LaTeX glues `available~https://...`).
 _SCHEMED = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)

@@ -22,11 +22,11 @@ from typing import Any
 import orjson
 from tinydb import TinyDB
 
-from store.backups import FileReport, replace_damaged
-from store.errors import LibraryError
-from store.models import Marks
-from store.schema import META_TABLE, check_meta, meta_table
-from store.storage import AtomicStorage, file_signature, fsync_folder
+from paperdeck.store.backups import FileReport, replace_damaged
+from paperdeck.store.errors import LibraryError
+from paperdeck.store.models import Marks
+from paperdeck.store.schema import META_TABLE, check_meta, meta_table
+from paperdeck.store.storage import AtomicStorage, file_signature, fsync_folder
 
 MARKS_FILE = "marks.json"
 JOURNAL_FILE = "marks.journal"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from store.text import normalize_tag, words_of
+from paperdeck.store.text import normalize_tag, words_of
 
 IS_FLAGS = ("starred", "read", "unread")
 HAS_FLAGS = ("code", "project", "data", "link")

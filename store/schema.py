@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from store.errors import LibraryError, NewerSchemaError
-from store.storage import load_json_file
+from paperdeck.store.errors import LibraryError, NewerSchemaError
+from paperdeck.store.storage import load_json_file
 
 META_TABLE = "_meta"
 # catalog 2: abstracts moved out of the catalog into their own file (schema 1 had them inline).

@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain, repeat
 
-from store.acronyms import ACRONYMS
-from store.models import Marks, Paper, date_sort_key, parse_date_text
-from store.ordering import IdView, LazyOrder
-from store.postings import FlatPostings, Postings
-from store.query import Comparison, Query, parse_query
-from store.text import phrase_finder, word_set
+from paperdeck.store.acronyms import ACRONYMS
+from paperdeck.store.models import Marks, Paper, date_sort_key, parse_date_text
+from paperdeck.store.ordering import IdView, LazyOrder
+from paperdeck.store.postings import FlatPostings, Postings
+from paperdeck.store.query import Comparison, Query, parse_query
+from paperdeck.store.text import phrase_finder, word_set
 
 SORTS = ("relevance", "date", "upvotes", "title", "added")
 

@@ -21,8 +21,8 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from store.backups import rotate_backup
-from store.errors import LibraryError
+from paperdeck.store.backups import rotate_backup
+from paperdeck.store.errors import LibraryError
 
 TEMP_PREFIX = ".tmp-"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pyperclip
 import pytest
 
-from store.dumps import parse_file
-from store.library import Library
-from store.locations import sample_dumps
-from store.models import Paper
+from paperdeck.store.dumps import parse_file
+from paperdeck.store.library import Library
+from paperdeck.store.locations import sample_dumps
+from paperdeck.store.models import Paper
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_SEEDS = REPO.parent / "shared" / "seeds"
@@ -29,7 +29,7 @@ def seed_paths() -> list[Path]:
 
 @pytest.fixture(scope="session")
 def seed_papers(seed_paths: list[Path]) -> list[Paper]:
-    from store.dumps import load_papers
+    from paperdeck.store.dumps import load_papers
 
     return load_papers(seed_paths)
 

@@ -11,11 +11,11 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from store.dumps import parse_file
-from store.library import Library
-from store.locations import sample_dumps
-from tui.app import PaperdeckApp
-from tui.config import Config
+from paperdeck.store.dumps import parse_file
+from paperdeck.store.library import Library
+from paperdeck.store.locations import sample_dumps
+from paperdeck.tui.app import PaperdeckApp
+from paperdeck.tui.config import Config
 
 OUT = Path(__file__).resolve().parents[1] / "screenshots"
 KEY_NAMES = {" ": "space", ",": "comma", ":": "colon", "#": "number_sign", "-": "minus"}

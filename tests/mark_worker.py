@@ -15,8 +15,8 @@ import os
 import sys
 from dataclasses import dataclass, field
 
-from store import marks_store
-from store.library import Library
+from paperdeck.store import marks_store
+from paperdeck.store.library import Library
 
 TAGS = ("to-read", "gs", "llm", "later")
 

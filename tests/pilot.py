@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from store.library import Library
-from tui.app import PaperdeckApp
-from tui.config import Config
-from tui.screens.main import MainScreen
-from tui.widgets.paper_list import PaperList
+from paperdeck.store.library import Library
+from paperdeck.tui.app import PaperdeckApp
+from paperdeck.tui.config import Config
+from paperdeck.tui.screens.main import MainScreen
+from paperdeck.tui.widgets.paper_list import PaperList
 
 
 def make_app(library: Library, **config: Any) -> tuple[PaperdeckApp, list[str]]:

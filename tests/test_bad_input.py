@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.dump_reader import iter_lines
-from store.dumps import MAX_WARNINGS, parse_stream, parse_text
-from store.errors import DumpError
+from paperdeck.store.dump_reader import iter_lines
+from paperdeck.store.dumps import MAX_WARNINGS, parse_stream, parse_text
+from paperdeck.store.errors import DumpError
 from tests.test_cli import folder_state, run
 
 ABSTRACT = "We propose a streaming method and report results on many benchmarks today. " * 6
@@ -106,7 +106,7 @@ def test_two_hundred_megabytes_stream_with_bounded_memory(tmp_path: Path) -> Non
     # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so it would include the RSS of
     # the pytest process this child was forked from (269 MB in a full run).
     measure = (
-        "import re, sys; from pathlib import Path; from tui.__main__ import main; code = main(sys.argv[2:]); "
+        "import re, sys; from pathlib import Path; from paperdeck.tui.__main__ import main; code = main(sys.argv[2:]); "
         "status = Path('/proc/self/status').read_text(); "
         "Path(sys.argv[1]).write_text(re.search(r'VmHWM:\\s*(\\d+)', status).group(1)); sys.exit(code)"
     )

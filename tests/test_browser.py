@@ -13,12 +13,12 @@ from typing import Any
 import pyperclip
 import pytest
 
-from store.dumps import parse_text
-from store.library import Library
+from paperdeck.store.dumps import parse_text
+from paperdeck.store.library import Library
+from paperdeck.tui.screens.help import HelpScreen
+from paperdeck.tui.screens.main import MainScreen
+from paperdeck.tui.screens.modals import ConfirmScreen, LinkPicker, ShowTextScreen, TagEditor, TagRemover
 from tests.pilot import make_app, paper_list, screen_of, type_text
-from tui.screens.help import HelpScreen
-from tui.screens.main import MainScreen
-from tui.screens.modals import ConfirmScreen, LinkPicker, ShowTextScreen, TagEditor, TagRemover
 
 LONG = "We propose a method that does things well and report results. " * 6
 
@@ -445,7 +445,7 @@ async def test_typing_holds_full_collections_until_a_pause(library: Library, mon
     ends, its thresholds are back."""
     import gc
 
-    from tui.screens import main as main_screen
+    from paperdeck.tui.screens import main as main_screen
 
     monkeypatch.setattr(main_screen, "GC_HOLD_OVER", len(library.papers))  # as if it were big
     thresholds = gc.get_threshold()
@@ -466,7 +466,7 @@ async def test_typing_in_a_smaller_library_leaves_the_collector_alone(library: L
     """Under GC_HOLD_OVER papers a full collection fits in a keystroke: nothing is held."""
     import gc
 
-    from tui.screens import main as main_screen
+    from paperdeck.tui.screens import main as main_screen
 
     assert len(library.papers) < main_screen.GC_HOLD_OVER
     thresholds = gc.get_threshold()

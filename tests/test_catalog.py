@@ -10,14 +10,14 @@ from pathlib import Path
 import orjson
 import pytest
 
-from store.catalog import ABSTRACTS_FILE, CATALOG_FILE
-from store.dumps import parse_text
-from store.errors import LibraryError
-from store.library import Library
-from store.models import Paper
-from store.storage import AtomicStorage
+from paperdeck.store.catalog import ABSTRACTS_FILE, CATALOG_FILE
+from paperdeck.store.dumps import parse_text
+from paperdeck.store.errors import LibraryError
+from paperdeck.store.library import Library
+from paperdeck.store.models import Paper
+from paperdeck.store.storage import AtomicStorage
+from paperdeck.tui.screens import main as main_screen
 from tests.pilot import make_app, screen_of
-from tui.screens import main as main_screen
 
 LONG = "We propose a method that does things well. " * 10
 
@@ -174,7 +174,7 @@ async def test_the_browser_saves_its_index_and_the_next_start_loads_it(
 ) -> None:
     """The first start indexes every abstract and saves the index; the next one loads it and
     finds abstract words without indexing any abstract again, new papers included."""
-    from store.search import SearchIndex
+    from paperdeck.store.search import SearchIndex
     from tests.test_search_deferred import abstract_only_word
 
     monkeypatch.setattr(main_screen, "BACKGROUND_INDEX_OVER", 0)

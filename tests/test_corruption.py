@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from store.catalog import ABSTRACTS_FILE, CATALOG_FILE
-from store.library import Library
-from store.marks_store import MARKS_FILE
+from paperdeck.store.catalog import ABSTRACTS_FILE, CATALOG_FILE
+from paperdeck.store.library import Library
+from paperdeck.store.marks_store import MARKS_FILE
+from paperdeck.tui.screens.modals import LibraryErrorScreen
 from tests.pilot import make_app
 from tests.test_cli import run
-from tui.screens.modals import LibraryErrorScreen
 
 DAMAGE = {
     "zero-byte": b"",

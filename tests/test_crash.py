@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from store.library import Library
-from store.storage import TEMP_PREFIX
+from paperdeck.store.library import Library
+from paperdeck.store.storage import TEMP_PREFIX
 from tests.conftest import REPO
 from tests.mark_worker import MarkState, apply_to_model, operation
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from store import marks_store
-from store.dumps import parse_text
-from store.errors import LibraryError
-from store.library import Library
-from store.marks_store import JOURNAL_FILE
+from paperdeck.store import marks_store
+from paperdeck.store.dumps import parse_text
+from paperdeck.store.errors import LibraryError
+from paperdeck.store.library import Library
+from paperdeck.store.marks_store import JOURNAL_FILE
 from tests.pilot import make_app, screen_of
 
 # Each step of an atomic rewrite (imports; marks when the journal is folded in) ...

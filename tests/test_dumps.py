@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.dumps import decode_dump, load_papers, parse_file, parse_text, read_dump
-from store.errors import DumpError
+from paperdeck.store.dumps import decode_dump, load_papers, parse_file, parse_text, read_dump
+from paperdeck.store.errors import DumpError
 
 EXPECTED_BLOCKS = {"000": 119, "001": 76, "002": 74, "003": 102, "004": 37}
 EXPECTED_PAGE_DATES = {"000": None, "001": "Mar 11", "002": "Mar 12", "003": "Mar 13", "004": "Dec 16"}

@@ -8,7 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from store.library import Library
+from paperdeck.store.library import Library
 from tests.pilot import make_app, paper_list, screen_of, type_text
 from tests.test_cli import PAPERDECK, run
 
@@ -65,7 +65,7 @@ async def test_papers_imported_elsewhere_show_up_without_a_key(library: Library,
 async def test_what_an_import_merges_into_known_papers_reaches_filters_and_sorts(library: Library) -> None:
     """Another process re-imports a page where a known paper has more upvotes and a code link:
     after `R`, `upvotes:` and `has:code` filter on the new values, as the rows show them."""
-    from store.dumps import PaperBlock, ParseResult
+    from paperdeck.store.dumps import PaperBlock, ParseResult
 
     app, _ = make_app(library)
     async with app.run_test(size=(120, 30)) as pilot:

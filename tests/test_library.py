@@ -12,10 +12,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from store.dumps import parse_file, parse_text
-from store.errors import LibraryError, PaperdeckError, RefError
-from store.library import Library
-from store.models import Marks
+from paperdeck.store.dumps import parse_file, parse_text
+from paperdeck.store.errors import LibraryError, PaperdeckError, RefError
+from paperdeck.store.library import Library
+from paperdeck.store.models import Marks
 
 LONG = "We propose a method that does things well. " * 10
 
@@ -156,7 +156,7 @@ def test_failed_write_rolls_back_memory(library: Library, monkeypatch: pytest.Mo
 KILL_SCRIPT = textwrap.dedent(
     """
     import sys
-    from store.library import Library
+    from paperdeck.store.library import Library
     lib = Library.open(sys.argv[1])
     ids = list(lib.papers)
     i = 0
@@ -193,7 +193,7 @@ def test_stale_temp_files_are_removed_at_open(library: Library) -> None:
 
 
 def test_backups_rotate_and_doctor_repairs(library: Library) -> None:
-    from store.backups import backup_paths, check_file, repair_file
+    from paperdeck.store.backups import backup_paths, check_file, repair_file
 
     first = next(iter(library.papers))
     library.set_starred(first, True)

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from store.library import Library
-from store.models import Link
+from paperdeck.store.library import Library
+from paperdeck.store.models import Link
+from paperdeck.tui.opener import open_url
+from paperdeck.tui.screens.modals import LinkPicker
 from tests.pilot import make_app, screen_of
-from tui.opener import open_url
-from tui.screens.modals import LinkPicker
 
 HOSTILE = [
     "javascript:alert(1)",

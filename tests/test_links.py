@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.links import classify, find_links, is_safe_url
-from store.models import Link, primary_link
+from paperdeck.store.links import classify, find_links, is_safe_url
+from paperdeck.store.models import Link, primary_link
 
 
 @pytest.mark.parametrize(
@@ -132,7 +132,7 @@ def test_is_safe_url(url: str, safe: bool) -> None:
 )
 def test_links_with_a_scheme_are_found_from_the_colons_exactly_as_by_the_regex(text: str) -> None:
     """The fast scan for `://` yields the very matches `_SCHEMED.finditer` does."""
-    from store.links import _SCHEMED, _schemed_links
+    from paperdeck.store.links import _SCHEMED, _schemed_links
 
     expected = [(match.start(), match.group(0)) for match in _SCHEMED.finditer(text)]
     assert [(match.start(), match.group(0)) for match in _schemed_links(text)] == expected

@@ -8,10 +8,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from store import marks_store
-from store.errors import LibraryError
-from store.library import Library
-from store.marks_store import JOURNAL_FILE
+from paperdeck.store import marks_store
+from paperdeck.store.errors import LibraryError
+from paperdeck.store.library import Library
+from paperdeck.store.marks_store import JOURNAL_FILE
 
 
 def journal(library: Library) -> Path:

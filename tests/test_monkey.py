@@ -26,13 +26,20 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets._footer import FooterKey
 
-from store.library import Library
+from paperdeck.store.library import Library
+from paperdeck.tui import textual_fixes
+from paperdeck.tui.app import SECTIONS, PaperdeckApp
+from paperdeck.tui.screens.help import HelpScreen
+from paperdeck.tui.screens.main import MainScreen
+from paperdeck.tui.screens.modals import (
+    ConfirmScreen,
+    LibraryErrorScreen,
+    LinkPicker,
+    ShowTextScreen,
+    TagEditor,
+    TagRemover,
+)
 from tests.pilot import make_app
-from tui import textual_fixes
-from tui.app import SECTIONS, PaperdeckApp
-from tui.screens.help import HelpScreen
-from tui.screens.main import MainScreen
-from tui.screens.modals import ConfirmScreen, LibraryErrorScreen, LinkPicker, ShowTextScreen, TagEditor, TagRemover
 
 KEYS = int(os.environ.get("PAPERDECK_MONKEY_KEYS", "10000"))
 BATCH = 1  # one key at a time, each handled before the next: failures replay with the seed

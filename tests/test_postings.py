@@ -9,9 +9,9 @@ from collections import defaultdict
 
 import pytest
 
-from store.models import Paper
-from store.postings import FlatPostings, Postings
-from store.search import SearchIndex
+from paperdeck.store.models import Paper
+from paperdeck.store.postings import FlatPostings, Postings
+from paperdeck.store.search import SearchIndex
 from tests.test_search_deferred import answers
 
 

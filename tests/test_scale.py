@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from store.dumps import PaperBlock, ParseResult
-from store.library import Library
+from paperdeck.store.dumps import PaperBlock, ParseResult
+from paperdeck.store.library import Library
 from tests.pilot import make_app, paper_list, screen_of, type_text
 
 SIZE = 100_000

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from store.dumps import parse_text
-from store.models import Marks, Paper
-from store.search import IdView, SearchIndex
+from paperdeck.store.dumps import parse_text
+from paperdeck.store.models import Marks, Paper
+from paperdeck.store.search import IdView, SearchIndex
 
 # (query, a title prefix that must be in the top 3)
 RANKING = [

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from store.models import Link, Marks, Paper
-from store.ordering import LazyOrder
-from store.search import SearchIndex
+from paperdeck.store.models import Link, Marks, Paper
+from paperdeck.store.ordering import LazyOrder
+from paperdeck.store.search import SearchIndex
 from tests.test_search import RANKING
 
 QUERIES = [query for query, _ in RANKING] + ["residual ", "gaussian splatting city ", "diffusion", "tra"]

@@ -8,9 +8,9 @@ from typing import Any
 
 from textual.widgets import Input
 
+from paperdeck.tui.app import PaperdeckApp
+from paperdeck.tui.config import Config
 from tests.make_screenshots import keys, sample_library
-from tui.app import PaperdeckApp
-from tui.config import Config
 
 
 def make(tmp_path: Path) -> PaperdeckApp:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.text import clean_text, fold_ascii, normalize_tag, phrase_finder, slugify, words_of
+from paperdeck.store.text import clean_text, fold_ascii, normalize_tag, phrase_finder, slugify, words_of
 
 
 @pytest.mark.parametrize(

@@ -9,13 +9,27 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from store.errors import PaperdeckError, RefError
-from store.library import Library
-from store.locations import library_dir, sample_dumps
-from tui import commands
+from paperdeck.store.errors import PaperdeckError, RefError
+from paperdeck.store.library import Library
+from paperdeck.store.locations import library_dir, sample_dumps
+from paperdeck.tui import commands
 
 SORT_CHOICES = ("relevance", "date", "upvotes", "title", "added")
 CANDIDATES_SHOWN = 20  # an ambiguous prefix lists this many ids, then says how many more
+
+
+class _VersionAction(argparse.Action):
+    """`--version`: the installed package's version, looked up only when asked for
+    (importlib.metadata is ~10 ms that no other run should pay)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print paperdeck's version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from importlib.metadata import version
+
+        sys.stdout.write(f"paperdeck {version('paperdeck')}\n")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="paperdeck", description="A keyboard-driven terminal browser for Hugging Face Daily Papers."
     )
     parser.add_argument("--library", metavar="DIR", help=library_help)
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -97,7 +112,7 @@ def run(argv: Sequence[str]) -> int:
         return commands.cmd_doctor(args, library_dir(args.library))
     library, welcome = open_library(args.library, abstracts=command in NEED_ABSTRACTS)
     if command == "browse":
-        from tui.app import run_browser  # Textual loads only when the browser is wanted
+        from paperdeck.tui.app import run_browser  # Textual loads only when the browser is wanted
 
         return run_browser(library, welcome)
     if welcome:

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from store.errors import PaperdeckError
-from store.links import is_safe_url
-from store.models import Paper
-from store.search import SORTS
-from tui.clipboard import copy_text, osc52_possible
-from tui.opener import open_url
+from paperdeck.store.errors import PaperdeckError
+from paperdeck.store.links import is_safe_url
+from paperdeck.store.models import Paper
+from paperdeck.store.search import SORTS
+from paperdeck.tui.clipboard import copy_text, osc52_possible
+from paperdeck.tui.opener import open_url
 
 if TYPE_CHECKING:
-    from tui.screens.main import MainScreen
+    from paperdeck.tui.screens.main import MainScreen
 
     _Base = MainScreen
 else:
@@ -78,7 +78,7 @@ class PaperActions(_Base):
                     f'Tagged "{_short(paper)}": {" ".join("#" + t for t in self.library.marks_of(paper.id).tags)}'
                 )
 
-        from tui.screens.modals import TagEditor
+        from paperdeck.tui.screens.modals import TagEditor
 
         self.app.push_screen(TagEditor(sorted(self.library.tag_counts())), done)
 
@@ -96,7 +96,7 @@ class PaperActions(_Base):
             if tag and self._mark(paper, "remove_tags", [tag]):
                 self.notify(f'Removed #{tag} from "{_short(paper)}"')
 
-        from tui.screens.modals import TagRemover
+        from paperdeck.tui.screens.modals import TagRemover
 
         self.app.push_screen(TagRemover(list(tags)), done)
 
@@ -107,7 +107,7 @@ class PaperActions(_Base):
         if result.copied:
             self.notify(f"{result.message}: {what}")
         else:
-            from tui.screens.modals import ShowTextScreen
+            from paperdeck.tui.screens.modals import ShowTextScreen
 
             self.app.push_screen(ShowTextScreen("No clipboard available — select and copy by hand", text))
 
@@ -123,7 +123,7 @@ class PaperActions(_Base):
                 if yes:
                     self.copy(paper.title, "title")
 
-            from tui.screens.modals import ConfirmScreen
+            from paperdeck.tui.screens.modals import ConfirmScreen
 
             self.app.push_screen(ConfirmScreen("No links in this paper. Copy the title instead?"), answer)
             return
@@ -168,7 +168,7 @@ class PaperActions(_Base):
             else:
                 self.copy_link_url(url)
 
-        from tui.screens.modals import LinkPicker
+        from paperdeck.tui.screens.modals import LinkPicker
 
         self.app.push_screen(LinkPicker([(link.kind, link.url) for link in paper.links]), done)
 
@@ -237,6 +237,6 @@ class PaperActions(_Base):
 
     def action_help(self) -> None:
         """?/F1: every binding of this screen, searchable."""
-        from tui.screens.help import HelpScreen
+        from paperdeck.tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self.app.describe_bindings(self)))

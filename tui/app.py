@@ -13,15 +13,15 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from store.library import Library
-from store.locations import config_path
-from tui import textual_fixes
-from tui.config import Config, load_config
-from tui.screens.help import HelpRow
-from tui.screens.main import MainScreen
-from tui.widgets.abstract_view import AbstractView
-from tui.widgets.filter_bar import FilterBar
-from tui.widgets.paper_list import PaperList
+from paperdeck.store.library import Library
+from paperdeck.store.locations import config_path
+from paperdeck.tui import textual_fixes
+from paperdeck.tui.config import Config, load_config
+from paperdeck.tui.screens.help import HelpRow
+from paperdeck.tui.screens.main import MainScreen
+from paperdeck.tui.widgets.abstract_view import AbstractView
+from paperdeck.tui.widgets.filter_bar import FilterBar
+from paperdeck.tui.widgets.paper_list import PaperList
 
 textual_fixes.apply()
 

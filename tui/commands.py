@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from store.backups import FileReport
-from store.errors import PaperdeckError
-from store.library import Library
-from store.models import Marks, Paper
+from paperdeck.store.backups import FileReport
+from paperdeck.store.errors import PaperdeckError
+from paperdeck.store.library import Library
+from paperdeck.store.models import Marks, Paper
 
 if TYPE_CHECKING:  # the parser is imported by the commands that parse, not by the browser
-    from store.dumps import ParseResult
+    from paperdeck.store.dumps import ParseResult
 
 # Below this many bytes an import finishes before a progress bar would be worth drawing.
 PROGRESS_MIN_BYTES = 2_000_000
@@ -55,7 +55,7 @@ def print_json(data: Any) -> None:
 
 def parse_inputs(names: Sequence[str]) -> list[ParseResult]:
     """Parse every input before anything is written: one bad file stops the whole import."""
-    from store.dumps import parse_file, parse_stream
+    from paperdeck.store.dumps import parse_file, parse_stream
 
     def parse(name: str) -> ParseResult:
         return parse_stream(sys.stdin.buffer, "<stdin>", "stdin") if name == "-" else parse_file(Path(name))
@@ -99,7 +99,7 @@ def cmd_import(args: argparse.Namespace, library: Library, results: list[ParseRe
     if (report.new or report.updated) and library.index_path.exists():
         # Only here, and only with a saved index to update (none until the browser or `list`
         # made one): it imports the search engine, ~15 ms of every import otherwise.
-        from store.index_file import update_saved_index
+        from paperdeck.store.index_file import update_saved_index
 
         # ~1 s at 100k papers (load, index the new abstracts, save), after the summary: the
         # import itself is done and durable; this only spares the browser's next start.
@@ -120,7 +120,7 @@ def _query_from_options(args: argparse.Namespace) -> str:
 def cmd_list(args: argparse.Namespace, library: Library) -> int:
     """List papers, filtered by the query language and the shortcut options."""
     # Only `list` needs the index; the other commands' imports stay light.
-    from store.index_file import load_or_start_index, save_if_more_complete
+    from paperdeck.store.index_file import load_or_start_index, save_if_more_complete
 
     # The browser's saved index (~0.4 s at 100k papers) or a new one (~6 s); either way every
     # abstract indexed (those imported since the save, or all) and the result saved.
@@ -236,8 +236,8 @@ def cmd_link(args: argparse.Namespace, library: Library) -> int:
 
 def _inline_abstracts(catalog: Path) -> bool:
     """True for a readable schema 1 catalog, which holds the abstracts itself."""
-    from store.schema import check_meta
-    from store.storage import load_json_file
+    from paperdeck.store.schema import check_meta
+    from paperdeck.store.storage import load_json_file
 
     try:
         return check_meta(load_json_file(catalog), catalog, "catalog") == 1
@@ -247,9 +247,9 @@ def _inline_abstracts(catalog: Path) -> bool:
 
 def cmd_doctor(args: argparse.Namespace, folder: Path) -> int:
     """Check the library files; with --repair restore damaged ones from their newest good backup."""
-    from store.backups import check_file, repair_file
-    from store.catalog import ABSTRACTS_FILE, CATALOG_FILE
-    from store.marks_store import JOURNAL_FILE, MARKS_FILE, check_journal, empty_snapshot, repair_journal
+    from paperdeck.store.backups import check_file, repair_file
+    from paperdeck.store.catalog import ABSTRACTS_FILE, CATALOG_FILE
+    from paperdeck.store.marks_store import JOURNAL_FILE, MARKS_FILE, check_journal, empty_snapshot, repair_journal
 
     if not (folder / CATALOG_FILE).exists():
         emit(f"{folder}: no library here yet (it is created on first use)")

@@ -10,7 +10,7 @@ from typing import Any
 
 from textual.app import SuspendNotSupported
 
-from store.links import is_safe_url
+from paperdeck.store.links import is_safe_url
 
 
 @dataclass(frozen=True, slots=True)

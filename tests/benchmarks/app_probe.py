@@ -19,11 +19,11 @@ from typing import Any
 
 import orjson
 
-from store.library import Library
-from tui.app import PaperdeckApp
-from tui.config import Config
-from tui.screens.main import MainScreen
-from tui.widgets.paper_list import PaperList
+from paperdeck.store.library import Library
+from paperdeck.tui.app import PaperdeckApp
+from paperdeck.tui.config import Config
+from paperdeck.tui.screens.main import MainScreen
+from paperdeck.tui.widgets.paper_list import PaperList
 
 QUERIES = ("gaussian splatting", "difusion modle", "large language models reasoning", "transfor", "llm agents")
 MARK_REPEATS = 20

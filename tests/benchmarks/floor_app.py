@@ -11,7 +11,7 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-import tui  # noqa: F401  (the same frame-rate setting as paperdeck, before Textual loads)
+import paperdeck.tui  # noqa: F401  (the same frame-rate setting as paperdeck, before Textual loads)
 
 NEEDLE = "paperdeck floor: painted"
 

@@ -34,8 +34,8 @@ from typing import Any
 
 import orjson
 
-from store.library import Library
-from store.models import Marks
+from paperdeck.store.library import Library
+from paperdeck.store.models import Marks
 from tests.benchmarks.synthetic import make_papers, write_dump
 
 PAPERDECK = str(Path(sys.executable).with_name("paperdeck"))

@@ -23,10 +23,10 @@ import tracemalloc
 from collections import deque
 from pathlib import Path
 
-from store.index_file import load_index, save_index
-from store.models import Marks
-from store.search import SearchIndex
-from store.text import word_set
+from paperdeck.store.index_file import load_index, save_index
+from paperdeck.store.models import Marks
+from paperdeck.store.search import SearchIndex
+from paperdeck.store.text import word_set
 from tests.benchmarks.synthetic import make_papers
 
 QUERIES = (

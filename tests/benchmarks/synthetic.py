@@ -9,10 +9,10 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-from store.dumps import parse_file
-from store.locations import sample_dumps
-from store.models import Link, Paper, Source
-from store.text import slugify
+from paperdeck.store.dumps import parse_file
+from paperdeck.store.locations import sample_dumps
+from paperdeck.store.models import Link, Paper, Source
+from paperdeck.store.text import slugify
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SYLLABLES = (

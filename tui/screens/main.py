@@ -17,16 +17,16 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 
-from store.errors import LibraryError, PaperdeckError
-from store.index_file import load_or_start_index, save_if_more_complete
-from store.library import Library
-from store.models import Marks, Paper
-from store.search import SORTS, SearchIndex, SearchResult, load_fuzzy_matching
-from tui.actions import PaperActions
-from tui.widgets.abstract_view import AbstractView
-from tui.widgets.facets import Facets
-from tui.widgets.filter_bar import FilterBar, StatusLine
-from tui.widgets.paper_list import PaperList, Row
+from paperdeck.store.errors import LibraryError, PaperdeckError
+from paperdeck.store.index_file import load_or_start_index, save_if_more_complete
+from paperdeck.store.library import Library
+from paperdeck.store.models import Marks, Paper
+from paperdeck.store.search import SORTS, SearchIndex, SearchResult, load_fuzzy_matching
+from paperdeck.tui.actions import PaperActions
+from paperdeck.tui.widgets.abstract_view import AbstractView
+from paperdeck.tui.widgets.facets import Facets
+from paperdeck.tui.widgets.filter_bar import FilterBar, StatusLine
+from paperdeck.tui.widgets.paper_list import PaperList, Row
 
 ABSTRACT_CHUNK = 5_000  # abstracts indexed per step of the worker (~0.15 s; the vocabulary is rebuilt after each)
 BACKGROUND_INDEX_OVER = 500  # papers; indexing takes ~70 ms per 1,000, which the first frame should not wait for
@@ -415,7 +415,7 @@ class MainScreen(PaperActions, Screen[None]):
             if quit_app:
                 self.app.exit(1)
 
-        from tui.screens.modals import LibraryErrorScreen  # see tui.actions: dialogs load on first use
+        from paperdeck.tui.screens.modals import LibraryErrorScreen  # see tui.actions: dialogs load on first use
 
         self.app.push_screen(LibraryErrorScreen(message), answered)
 

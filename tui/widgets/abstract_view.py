@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from store.models import Marks, Paper
+from paperdeck.store.models import Marks, Paper
 
 
 def highlight_pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
