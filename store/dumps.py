@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from paperdeck.store.dates import page_dates
 from paperdeck.store.dump_reader import iter_lines, open_dump, read_chunks
 from paperdeck.store.errors import DumpError
 from paperdeck.store.links import find_links
@@ -57,16 +58,19 @@ class PaperBlock:
 
     def to_paper(self, added: float = 0.0) -> Paper:
         """The catalog record for this block, with its links found and classified."""
+        published, published_text, list_day = page_dates(self.published, self.page_date)
         return Paper(
             id=slugify(self.title),
             title=self.title,
             abstract=self.abstract,
             links=find_links(self.abstract),
             authors_count=self.authors_count,
-            published=self.published,
+            published=published,
             upvotes=self.upvotes,
             sources=[Source(self.source, self.page_date)],
             added=added,
+            published_text=published_text,
+            list_day=list_day,
         )
 
 

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from paperdeck.store.clean import clean_line, has_control
+
 _COMBINING = {"'": "\u0301", "`": "\u0300", '"': "\u0308", "^": "\u0302", "~": "\u0303", "c": "\u0327"}
 # \'e  \'{e}  {\'e}  {\'{e}}  \c{c}  \c c  {\c c}; the optional outer brace must close too.
 _ACCENT = re.compile(r"(\{)?\\(?:([`'\"^~])\s*|(c)(?:\s+|(?=\{)))(?:\{([A-Za-z])\}|([A-Za-z]))(?(1)\})")
@@ -23,7 +25,10 @@ def _accent(match: re.Match[str]) -> str:
 
 
 def clean_text(text: str) -> str:
-    """LaTeX accents and escaped symbols to Unicode, runs of white space to one space, trimmed."""
+    """LaTeX accents and escaped symbols to Unicode, runs of white space to one space, trimmed;
+    control characters and escape sequences removed (see store.clean)."""
+    if not text.isprintable() and has_control(text):
+        text = clean_line(text)  # first: an ESC \\ terminator is not a LaTeX escape
     if "\\" in text:
         text = _ACCENT.sub(_accent, text)
         text = _ESCAPED_SYMBOL.sub(r"\1", text)
@@ -86,5 +91,6 @@ def slugify(title: str) -> str:
 
 
 def normalize_tag(tag: str) -> str:
-    """Tags are case-insensitive: lower case, trimmed, inner white space -> `-`; "" if empty."""
-    return "-".join(tag.strip().lstrip("#").lower().split())
+    """Tags are case-insensitive: lower case, trimmed, inner white space -> `-`, no control
+    characters; "" if empty."""
+    return "-".join(clean_line(tag).lstrip("#").lower().split())

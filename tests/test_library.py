@@ -48,7 +48,7 @@ def test_merge_fills_missing_metadata_and_keeps_marks(tmp_path: Path) -> None:
     )
     assert (report.new, report.updated) == (0, 1)
     paper = Library.open(tmp_path / "lib").papers[paper_id]
-    assert (paper.authors_count, paper.published, paper.upvotes) == (3, "Jun 17", 4)
+    assert (paper.authors_count, paper.published_text, paper.upvotes) == (3, "Jun 17", 4)
     assert [source.name for source in paper.sources] == ["one.txt", "two.txt"]
     assert paper.primary_link is not None
     marks = Library.open(tmp_path / "lib").marks_of(paper_id)

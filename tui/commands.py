@@ -139,7 +139,7 @@ def cmd_list(args: argparse.Namespace, library: Library) -> int:
         for paper in papers:
             marks = library.marks_of(paper.id)
             flags = ("*" if marks.starred else "-") + ("r" if marks.read else "-")
-            emit("\t".join([paper.id, flags, paper.published or "", paper.title]))
+            emit("\t".join([paper.id, flags, paper.shown_date, paper.title]))
         return 0
     from rich.console import Console  # see parse_inputs
     from rich.table import Table
@@ -157,7 +157,7 @@ def cmd_list(args: argparse.Namespace, library: Library) -> int:
             "★" if marks.starred else ("" if marks.read else "•"),
             paper.title,
             " ".join(marks.tags),
-            paper.published or "",
+            paper.shown_date,
             "" if paper.upvotes is None else str(paper.upvotes),
             paper.id,
         )

@@ -118,7 +118,7 @@ def make_papers(count: int, seed: int = 0) -> list[Paper]:
                 abstract=" ".join(sentences),
                 links=links,
                 authors_count=rng.randint(1, 14) if published else None,
-                published=published,
+                published_text=published,
                 upvotes=rng.randint(1, 300) if published and rng.random() < 0.5 else None,
                 sources=[Source("synthetic.txt", "Mar 11")],
             )
@@ -131,8 +131,8 @@ def write_dump(papers: list[Paper], path: Path) -> Path:
     lines = ["new", "", "Subscribe", "", "Daily Papers", "", "byAK and the research community", "", "Mar 11", ""]
     for paper in papers:
         lines += [paper.title, "", paper.abstract, ""]
-        if paper.published:
-            date = paper.published + (f" {paper.upvotes}" if paper.upvotes is not None else "")
+        if paper.published_text:
+            date = paper.published_text + (f" {paper.upvotes}" if paper.upvotes is not None else "")
             lines += [f"  • {paper.authors_count} authors", "·", date, ""]
     path.write_text("\n".join(lines), encoding="utf-8")
     return path

@@ -165,7 +165,7 @@ class MainScreen(PaperActions, Screen[None]):
             unread=not marks.read,
             tags=tuple(marks.tags),
             link_kind=primary.kind if primary else None,
-            date=paper.published or "",
+            date=paper.shown_date,
             upvotes=paper.upvotes,
         )
 
