@@ -1,42 +1,55 @@
-"""The papers on disk: list metadata in catalog.json, abstracts in abstracts.json.
+"""The papers on disk: catalog.json (list metadata), catalog.journal (papers imported or
+changed since catalog.json was written) and abstracts.json (store/abstracts.py).
 
-The browser's first frame needs titles and list metadata, not abstracts, which are three
-quarters of the bytes: with both in one file, 100,000 papers took 1.4 s to parse before
-anything could be painted. So the abstracts live in a TinyDB file of their own, loaded when
-first needed (the browser loads them in a worker after the first frame).
-
-An import writes the abstracts file first and the catalog second, each atomically, so the
-abstracts of every paper a catalog on disk lists are on disk too; a crash in between leaves
-abstracts that no catalog lists yet, which the next import writes again. A schema 1 catalog
-(abstracts inline) is read as it is and split when the library is opened.
+A daily fetch adds 15-100 papers to a library of up to 100,000: rewriting both files for them
+took ~2 s. So an import is one line appended to the journal and fsynced (its papers' records,
+their abstracts when new), and every few thousand papers the journal is folded into new
+catalog and abstracts files (store/journal.py: generations make a fold safe to interrupt). The
+fold writes both files' temp copies before renaming either, abstracts first: a crash between
+the renames leaves the old catalog with its journal, which is the old state, whole.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import threading
-from array import array
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from paperdeck.store.abstracts import (
+    ABSTRACTS_FILE,
+    Spans,
+    abstracts_payload,
+    empty_file,
+    find_spans,
+    missing,
+    read_all,
+    read_one,
+)
 from paperdeck.store.errors import LibraryError
+from paperdeck.store.journal import Journal
 from paperdeck.store.models import Paper, catalog_record, paper_from_record
-from paperdeck.store.schema import META_TABLE, check_meta, meta_table
-from paperdeck.store.storage import AtomicStorage, file_signature
+from paperdeck.store.schema import META_TABLE, check_meta, generation_of, meta_table
+from paperdeck.store.storage import AtomicStorage, file_signature, write_files
+from paperdeck.store.upgrade import clean_paper, upgrade_record
 
 CATALOG_FILE = "catalog.json"
-ABSTRACTS_FILE = "abstracts.json"
+JOURNAL_FILE = "catalog.journal"
 PAPERS_TABLE = "papers"
-ABSTRACTS_TABLE = "abstracts"
-ABSTRACTS_OPENING = b'"abstracts":{'
-ABSTRACTS_CLOSING = b"}}"
+# The journal is folded once it would hold more than a tenth of the library (a fold costs in
+# proportion to the library, so a small one is folded at nearly every import and stays in its
+# TinyDB files), at most this many papers or bytes: replaying 2,000 papers with their abstracts
+# at start is ~15 ms; a fold at 100,000 papers is ~2 s, paid once in 20 daily fetches of 100.
+FOLD_SHARE = 0.1
+FOLD_PAPERS = 2_000
+FOLD_BYTES = 16 << 20
+NO_ABSTRACT = "no_abstract"  # a record's flag: merges can tell without reading abstracts
 
 
 @contextmanager
@@ -56,19 +69,39 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _valid_line(record: dict[str, Any]) -> bool:
+    papers = record["papers"]
+    return isinstance(papers, list) and all(
+        isinstance(item, dict) and isinstance(item["id"], str) and isinstance(item["title"], str) for item in papers
+    )
+
+
+def journal_of(folder: Path) -> Journal:
+    """The catalog journal of a library folder."""
+    return Journal(folder / JOURNAL_FILE, _valid_line, "catalog record")
+
+
 class Catalog:
-    """Every paper of one library folder, by id, with the two files behind them."""
+    """Every paper of one library folder, by id, with the files behind them."""
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / CATALOG_FILE
         self.abstracts_path = folder / ABSTRACTS_FILE
         self.papers: dict[str, Paper] = {}
         self.doc_ids: dict[str, int] = {}
+        self.by_arxiv: dict[str, str] = {}  # arXiv id -> paper id, for merging and REFs
         self.abstracts_loaded = False
         self.schema = 0
+        self.generation = 0
+        self.needs_fold = False  # an old schema, or text cleaned on load: the next write folds
+        self.journal = journal_of(folder)
         self._storage = AtomicStorage(self.path, cache=False)
         self._abstracts = AtomicStorage(self.abstracts_path, cache=False)
         self._shared: dict[Any, Any] = {}  # equal values of many papers, one object each (paper_from_record)
+        self._journal_abstracts: dict[str, str] = {}  # abstracts written to the journal, not yet folded
+        self._journal_size = (0, 0)  # papers, bytes
+        self._no_abstract: set[str] = set()
+        self._next_doc = 1
         # Where each abstract is on disk (doc id -> offset, length), read through `_fd`.
         self._spans: Spans | None = None
         self._fd: int | None = None
@@ -79,58 +112,121 @@ class Catalog:
     def create(self) -> None:
         """Write an empty catalog and abstracts file (call under the folder lock)."""
         if not self.abstracts_path.exists():
-            self._abstracts.write({META_TABLE: meta_table("abstracts"), ABSTRACTS_TABLE: {}})
+            self._abstracts.write(empty_file())
         if not self.path.exists():
             self._storage.write({META_TABLE: meta_table("catalog"), PAPERS_TABLE: {}})
 
     def changed_on_disk(self) -> bool:
-        """True when another process rewrote the catalog since it was loaded."""
-        return self._storage.changed_on_disk()
+        """True when another process wrote papers since they were loaded."""
+        return self._storage.changed_on_disk() or self.journal.changed_on_disk()
+
+    def has_abstract(self, paper_id: str) -> bool:
+        """Whether a known paper has an abstract on disk, without reading it."""
+        return paper_id not in self._no_abstract
+
+    def find(self, paper: Paper) -> Paper | None:
+        """The known paper `paper` is another sighting of: the same arXiv id, or else the
+        same title once normalized (its id is made from it), unless both have arXiv ids that
+        differ."""
+        if paper.arxiv_id and paper.arxiv_id in self.by_arxiv:
+            return self.papers[self.by_arxiv[paper.arxiv_id]]
+        known = self.papers.get(paper.id)
+        if known is not None and known.arxiv_id and paper.arxiv_id and known.arxiv_id != paper.arxiv_id:
+            return None
+        return known
+
+    # --- loading -------------------------------------------------------------------------------
 
     def load(self) -> tuple[list[str], list[str]]:
         """(Re)load the papers' list metadata; returns the ids that were not loaded before and
-        those of known papers whose record changed (an import merged something into them).
+        those of known papers whose record changed (another process merged something in).
+        When another process only appended to the journal (an import), only its new lines are
+        read: a browser picks up a daily fetch without re-reading 100,000 records.
 
         Raises LibraryError for a damaged, foreign or newer file, which is then left alone."""
+        new_ids: list[str] = []
+        updated_ids: list[str] = []
         with self._lock, gc_paused():
+            if self.papers and not self._storage.changed_on_disk() and self.journal.grew_only():
+                self._replay(self.journal.read_new(), False, new_ids, updated_ids)
+                return new_ids, updated_ids
+            lines = self.journal.read()  # first: a fold renames its snapshot in, then empties the journal
             tables = self._storage.read()
             try:
-                self.schema = check_meta(tables, self.path, "catalog")
+                schema = check_meta(tables, self.path, "catalog")
             except LibraryError:
                 self._storage.forget()
                 raise
             assert tables is not None
-            papers, shared, doc_ids = self.papers, self._shared, self.doc_ids
-            records = tables.get(PAPERS_TABLE, {})
+            self.generation = generation_of(tables)
+            upgrade = schema < 3
+            suspect = self._storage.suspect or upgrade
+            fresh = not self.papers
+            self._journal_abstracts, self._journal_size = {}, (0, 0)
             try:
-                if not papers:
-                    # The first load, at every start: no merging with known papers (~0.1 s at 100k).
-                    for key, record in records.items():
-                        paper = papers[record["id"]] = paper_from_record(record, "", shared)
-                        doc_ids[paper.id] = int(key)
-                    new_ids, updated_ids = list(papers), []
-                else:
-                    new_ids, updated_ids = [], []
-                    for key, record in records.items():
-                        paper_id = record["id"]
-                        known = papers.get(paper_id)
-                        paper = papers[paper_id] = paper_from_record(record, known.abstract if known else "", shared)
-                        if known is None:
-                            new_ids.append(paper_id)
-                        elif paper != known:
-                            updated_ids.append(paper_id)
-                        doc_ids[paper_id] = int(key)
+                for key, record in tables.get(PAPERS_TABLE, {}).items():
+                    if upgrade:
+                        record = upgrade_record(record)
+                    self._take(record, int(key), fresh, suspect, new_ids, updated_ids)
             except (KeyError, TypeError, ValueError, AttributeError):
                 self._storage.forget()
                 raise LibraryError(f"{self.path}: a paper record has the wrong shape; run `paperdeck doctor`") from None
-            if self.schema < 2:
+            self._replay(lines, fresh, new_ids, updated_ids)
+            self.schema = schema
+            self.needs_fold = self.needs_fold or upgrade
+            if schema < 2:
                 self.abstracts_loaded = True  # they were inline
             elif self.abstracts_loaded and self._abstracts.changed_on_disk():
                 self._load_abstracts()
             elif self._spans is not None and file_signature(self.abstracts_path) != self._abstracts_seen:
-                self._spans = None
+                self._close_abstracts()
                 self.find_abstracts()
         return new_ids, updated_ids
+
+    def _replay(self, lines: list[dict[str, Any]], fresh: bool, new_ids: list[str], updated_ids: list[str]) -> None:
+        """Journal lines of the snapshot's generation into memory (older ones were folded in
+        already: a crash before the journal was emptied)."""
+        papers = self._journal_size[0]
+        try:
+            for line in lines:
+                if line.get("gen", 0) != self.generation:
+                    continue
+                for record in line["papers"]:
+                    paper = self._take(record, int(record["doc"]), fresh, True, new_ids, updated_ids)
+                    if isinstance(record.get("abstract"), str):
+                        self._journal_abstracts[paper.id] = paper.abstract
+                papers += len(line["papers"])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise LibraryError(
+                f"{self.journal.path}: a paper record has the wrong shape; run `paperdeck doctor`"
+            ) from None
+        self._journal_size = (papers, self.journal.offset)
+        self._next_doc = max(self.doc_ids.values(), default=0) + 1
+
+    def _take(
+        self, record: dict[str, Any], doc_id: int, fresh: bool, suspect: bool, new: list[str], updated: list[str]
+    ) -> Paper:
+        """One record into memory (the first load at every start skips the comparisons); an
+        abstract in the record (schema 1, or the journal) is the paper's."""
+        paper_id = record["id"]
+        known = None if fresh else self.papers.get(paper_id)
+        paper = paper_from_record(record, known.abstract if known else "", self._shared)
+        if suspect and clean_paper(paper):
+            self.needs_fold = True  # the cleaned text is stored at the next write
+        if known is None:
+            if paper_id not in self.papers:
+                new.append(paper_id)
+        elif paper != known:
+            updated.append(paper_id)
+        self.papers[paper_id] = paper
+        self.doc_ids[paper_id] = doc_id
+        if paper.arxiv_id:
+            self.by_arxiv[paper.arxiv_id] = paper_id
+        if record.get(NO_ABSTRACT):
+            self._no_abstract.add(paper_id)
+        else:
+            self._no_abstract.discard(paper_id)
+        return paper
 
     def load_abstracts(self) -> None:
         """Make every paper's `abstract` the one on disk (a no-op when already current)."""
@@ -140,82 +236,119 @@ class Catalog:
 
     def _load_abstracts(self) -> None:
         with gc_paused():
-            tables = self._abstracts.read()
             try:
-                if check_meta(tables, self.abstracts_path, "abstracts") == 0:
-                    raise LibraryError(
-                        f"{self.abstracts_path}: missing (the catalog lists {len(self.papers)} papers); "
-                        "run `paperdeck doctor`"
-                    )
-                assert tables is not None
-                texts = {record["id"]: record["text"] for record in tables.get(ABSTRACTS_TABLE, {}).values()}
+                tables = self._abstracts.read()
+                texts = read_all(tables, self.abstracts_path, len(self.papers), self._abstracts.suspect)
             except LibraryError:
                 self._abstracts.forget()
                 raise
-            except (KeyError, TypeError, AttributeError):
-                self._abstracts.forget()
-                raise LibraryError(
-                    f"{self.abstracts_path}: an abstract record has the wrong shape; run `paperdeck doctor`"
-                ) from None
             del tables
+            texts.update(self._journal_abstracts)
             for paper in list(self.papers.values()):
                 text = texts.get(paper.id)
                 if isinstance(text, str):
                     paper.abstract = text
             self.abstracts_loaded = True
 
-    def write(self, changed: list[Paper]) -> None:
-        """Store new and changed papers: the abstracts file, then the catalog (call under the
-        folder lock, after `load` and `load_abstracts`). Memory changes only once both files are
-        on disk; when the disk refuses, memory is reloaded from what is there."""
+    # --- writing -------------------------------------------------------------------------------
+
+    def write(self, changed: list[Paper], new_abstracts: set[str]) -> None:
+        """Store new and changed papers (call under the folder lock, after `load`): one
+        journal line, or a fold when the journal is full or the catalog must be rewritten.
+        `new_abstracts` names the papers whose abstract is new. Memory changes only once
+        the change is on disk; LibraryError (and nothing changed) when the disk refuses."""
         with self._lock:
-            doc_ids = dict(self.doc_ids)
-            next_id = max(doc_ids.values(), default=0) + 1
-            papers = dict(self.papers)
+            doc_ids = {paper.id: self.doc_ids.get(paper.id) for paper in changed}
+            next_doc = self._next_doc
+            for paper_id, doc_id in doc_ids.items():
+                if doc_id is None:
+                    doc_ids[paper_id], next_doc = next_doc, next_doc + 1
+            papers_in_journal, journal_bytes = self._journal_size
+            limit = min(FOLD_PAPERS, int(len(self.papers) * FOLD_SHARE))
+            if self.needs_fold or papers_in_journal + len(changed) > limit or journal_bytes > FOLD_BYTES:
+                self._fold(changed, doc_ids, new_abstracts)
+                return
+            records = []
             for paper in changed:
-                if paper.id not in doc_ids:
-                    doc_ids[paper.id], next_id = next_id, next_id + 1
-                papers[paper.id] = paper
-            try:
-                self._write_files(papers, doc_ids)
-            except LibraryError:
-                self.papers.clear()
-                self.doc_ids.clear()
-                self.abstracts_loaded = False
-                self.load()
-                self.load_abstracts()
-                raise
-            self.papers.update(papers)
-            self.doc_ids = doc_ids
-            self.abstracts_loaded = True  # every text is in memory: the lines found before moved
-            self._close_abstracts()
-            self.schema = 2
+                record = self._record(paper, new_abstracts)
+                record["doc"] = doc_ids[paper.id]
+                if paper.id in new_abstracts:
+                    record["abstract"] = paper.abstract
+                records.append(record)
+            payload = orjson.dumps({"gen": self.generation, "time": time.time(), "papers": records}) + b"\n"
+            self.journal.append(payload)
+            self._remember(changed, doc_ids, new_abstracts)
+            for paper in changed:
+                if paper.id in new_abstracts:
+                    self._journal_abstracts[paper.id] = paper.abstract
+            self._next_doc = next_doc
+            self._journal_size = (papers_in_journal + len(changed), journal_bytes + len(payload))
 
-    def split_inline_abstracts(self) -> None:
-        """Rewrite a schema 1 catalog as catalog + abstracts (call under the folder lock).
-        Failing is harmless: everything is in memory and the next write tries again."""
-        if self.schema == 1:
-            with contextlib.suppress(LibraryError):
-                self.write([])
+    def _record(self, paper: Paper, new_abstracts: set[str]) -> dict[str, Any]:
+        record = catalog_record(paper)
+        empty = not paper.abstract if paper.id in new_abstracts else paper.id in self._no_abstract
+        if empty:
+            record[NO_ABSTRACT] = True
+        return record
 
-    def _write_files(self, papers: dict[str, Paper], doc_ids: dict[str, int]) -> None:
+    def _remember(self, changed: list[Paper], doc_ids: dict[str, int | None], new_abstracts: set[str]) -> None:
+        for paper in changed:
+            self.papers[paper.id] = paper
+            self.doc_ids[paper.id] = doc_ids[paper.id]  # type: ignore[assignment]
+            if paper.arxiv_id:
+                self.by_arxiv[paper.arxiv_id] = paper.id
+            if paper.id in new_abstracts:
+                (self._no_abstract.discard if paper.abstract else self._no_abstract.add)(paper.id)
+
+    def fold(self) -> None:
+        """Rewrite catalog.json and abstracts.json from memory and empty the journal (call under
+        the folder lock after `load`): upgrades an old schema, stores text cleaned on load."""
+        with self._lock:
+            self._fold([], {}, set())
+
+    def _fold(self, changed: list[Paper], doc_ids: dict[str, int | None], new_abstracts: set[str]) -> None:
+        texts = self._all_abstracts()
+        for paper in changed:
+            if paper.id in new_abstracts:
+                texts[paper.id] = paper.abstract
+        papers = {**self.papers, **{paper.id: paper for paper in changed}}
+        all_ids = {**self.doc_ids, **doc_ids}
+        order = sorted(papers, key=all_ids.__getitem__)  # type: ignore[arg-type]
         records: dict[str, Any] = {}
         with gc_paused():
-            # One abstract per line, still plain JSON: the browser finds each line once and
-            # reads an abstract from disk when it is shown instead of holding 140 MB of them
-            # (100k papers). Written piece by piece: joining them first copied 140 MB twice.
-            pieces = [b'{"_meta":' + orjson.dumps(meta_table("abstracts")) + b",\n" + ABSTRACTS_OPENING]
-            separator = b"\n"
-            for paper_id, paper in papers.items():
-                doc_id = doc_ids[paper_id]
-                text = orjson.dumps({"id": paper_id, "text": paper.abstract})
-                pieces.append(b'%s"%d":%s' % (separator, doc_id, text))
-                separator = b",\n"
-                records[str(doc_id)] = catalog_record(paper)
-            pieces.append(b"\n" + ABSTRACTS_CLOSING)
-        self._abstracts.write_payload(pieces)
-        del pieces
-        self._storage.write({META_TABLE: meta_table("catalog"), PAPERS_TABLE: records})
+            for paper_id in order:
+                record = catalog_record(papers[paper_id])
+                if not texts.get(paper_id):
+                    record[NO_ABSTRACT] = True
+                records[str(all_ids[paper_id])] = record
+        generation = self.generation + 1
+        catalog_bytes = orjson.dumps({META_TABLE: meta_table("catalog", generation), PAPERS_TABLE: records})
+        del records
+        abstracts = abstracts_payload(((all_ids[i], i, texts.get(i, "")) for i in order), generation)  # type: ignore[misc]
+        keep = [storage.path for storage in (self._abstracts, self._storage) if storage.may_keep_backup()]
+        write_files([(self.abstracts_path, abstracts), (self.path, catalog_bytes)], backups=keep)
+        del abstracts, catalog_bytes
+        self._storage.wrote()
+        self._abstracts.wrote()
+        self.journal.empty()
+        self._remember(changed, doc_ids, set())
+        self._no_abstract = {paper_id for paper_id in papers if not texts.get(paper_id)}
+        for paper_id, paper in self.papers.items():
+            paper.abstract = texts.get(paper_id, "")
+        self.abstracts_loaded = True  # every text is in memory: the lines found before moved
+        self._close_abstracts()
+        self._journal_abstracts = {}
+        self._journal_size = (0, 0)
+        self._next_doc = max(self.doc_ids.values(), default=0) + 1
+        self.schema, self.generation, self.needs_fold = 3, generation, False
+
+    def _all_abstracts(self) -> dict[str, str]:
+        """Every paper's abstract (read from disk unless already loaded)."""
+        if self.abstracts_loaded:
+            return {paper_id: paper.abstract for paper_id, paper in self.papers.items()}
+        texts = read_all(self._abstracts.read(), self.abstracts_path, len(self.papers), self._abstracts.suspect)
+        texts.update(self._journal_abstracts)
+        return texts
 
     # --- abstracts read from disk when needed (the browser) ---------------------------------------
 
@@ -240,13 +373,10 @@ class Catalog:
             try:
                 fd = os.open(self.abstracts_path, os.O_RDONLY)
             except FileNotFoundError:
-                raise LibraryError(
-                    f"{self.abstracts_path}: missing (the catalog lists {len(self.papers)} papers); "
-                    "run `paperdeck doctor`"
-                ) from None
+                raise missing(self.abstracts_path, len(self.papers)) from None
             except OSError as error:
                 raise LibraryError(f"{self.abstracts_path}: cannot read ({error.strerror})") from None
-            spans = _abstract_spans(fd)
+            spans = find_spans(fd)
             if spans is None:
                 os.close(fd)
                 self._load_abstracts()
@@ -255,84 +385,21 @@ class Catalog:
             self._fd, self._spans, self._abstracts_seen = fd, spans, signature
 
     def abstract_of(self, paper_id: str) -> str:
-        """A paper's abstract: from memory when loaded, else read from its line on disk
-        ("" when unknown or not found yet)."""
+        """A paper's abstract: from memory when loaded or just imported, else read from its
+        line on disk ("" when unknown or not found yet)."""
         paper = self.papers.get(paper_id)
         if paper is None or paper.abstract or self.abstracts_loaded:
             return paper.abstract if paper else ""
+        if paper_id in self._journal_abstracts:
+            return self._journal_abstracts[paper_id]
         with self._lock:
             doc_id = self.doc_ids.get(paper_id)
             span = self._spans.get(doc_id) if self._spans is not None and doc_id is not None else None
             if span is None or self._fd is None:
                 return ""
-            start, length = span
-            try:
-                record = orjson.loads(os.pread(self._fd, length, start))
-            except (OSError, orjson.JSONDecodeError):
-                return ""
-        if not isinstance(record, dict) or record.get("id") != paper_id or not isinstance(record.get("text"), str):
-            return ""
-        return record["text"]
+            return read_one(self._fd, span, paper_id)
 
     def _close_abstracts(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
         self._fd, self._spans = None, None
-
-
-class Spans:
-    """doc id -> (offset, length) of its abstract on disk, in two arrays indexed by doc id
-    (doc ids count up from 1): 12 bytes a paper, where a dict of tuples took ~170 (17 MB of
-    the browser's memory at 100k papers)."""
-
-    LARGEST_ID = 50_000_000  # a bigger id is not from `_write_files`: the file is read whole
-
-    def __init__(self) -> None:
-        self._offsets = array("q")
-        self._lengths = array("i")
-
-    def add(self, doc_id: int, offset: int, length: int) -> None:
-        """Note where one abstract is."""
-        missing = doc_id + 1 - len(self._offsets)
-        if missing > 0:
-            self._offsets.extend(repeat(-1, missing))
-            self._lengths.extend(repeat(0, missing))
-        self._offsets[doc_id] = offset
-        self._lengths[doc_id] = length
-
-    def get(self, doc_id: int) -> tuple[int, int] | None:
-        """(offset, length) of a doc id's abstract, None if the file has none."""
-        if 0 <= doc_id < len(self._offsets) and self._offsets[doc_id] >= 0:
-            return self._offsets[doc_id], self._lengths[doc_id]
-        return None
-
-
-def _abstract_spans(fd: int) -> Spans | None:
-    """Where each record line of an abstracts file written by `Catalog._write_files` is;
-    None when the file is laid out otherwise (or damaged: it is then parsed whole, which
-    names the problem)."""
-    spans = Spans()
-    with open(os.dup(fd), "rb") as handle:
-        header = handle.readline()
-        if not header.startswith(b'{"_meta":') or handle.readline().rstrip(b"\n") != ABSTRACTS_OPENING:
-            return None
-        offset = handle.tell()
-        closed = False
-        for line in handle:
-            if line.rstrip(b"\n") == ABSTRACTS_CLOSING:
-                closed = True
-                break
-            colon = line.find(b'":')
-            if not line.startswith(b'"') or colon < 0 or not line[1:colon].isdigit():
-                return None
-            doc_id = int(line[1:colon])
-            if doc_id > Spans.LARGEST_ID:
-                return None
-            length = len(line) - (colon + 2)
-            if line.endswith(b",\n"):
-                length -= 2
-            elif line.endswith(b"\n"):
-                length -= 1
-            spans.add(doc_id, offset + colon + 2, length)
-            offset += len(line)
-    return spans if closed else None

@@ -1,58 +1,57 @@
 """The Library: the one door to the files on disk, for the CLI and the browser alike.
 
-TinyDB files live in the library folder: the catalog and its abstracts (papers, written only
-by import; see store/catalog.py) and the small marks file (stars, tags, read state), written
-on every user action, so a star never rewrites 100,000 abstracts. Every write happens under
-the folder lock after re-reading what another process may have written, and goes through
-`AtomicStorage`.
+Papers come in through `add_papers` (every source: page dumps, the Hugging Face API, arXiv
+listings), which applies the merge rule; marks change only through `change_marks` (and its
+undo and redo), which takes a batch and returns each paper's marks before and after. Every
+write happens under the folder lock after re-reading what another process may have written.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
 from paperdeck.store.catalog import CATALOG_FILE, Catalog
-from paperdeck.store.errors import LibraryError, PaperdeckError, RefError
-from paperdeck.store.marks_store import MarksStore
+from paperdeck.store.errors import LibraryError, RefError
+from paperdeck.store.mark_changes import MarkBatch, MarkChange, move
+from paperdeck.store.marks_store import MarksStore, new_batch_id
 from paperdeck.store.models import Marks, Paper
 from paperdeck.store.storage import folder_lock, remove_stale_temps, write_atomic
-from paperdeck.store.text import normalize_tag
-
-if TYPE_CHECKING:  # the parser is imported by the commands that parse, not by the browser
-    from paperdeck.store.dumps import ParseResult
 
 STATE_FILE = "state.json"
 INDEX_FILE = "search-index.bin"
+_ARXIV_REF = re.compile(
+    r"^(?:arxiv:|https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/)?(\d{4}\.\d{4,5}|[a-z-]+/\d{7})(v\d+)?$"
+)
 
 
 @dataclass(slots=True)
-class ImportReport:
-    """What an import did, for the one summary line."""
+class AddReport:
+    """What `add_papers` did: the papers it was given (after merging repeats among them), the
+    ids of the new ones and of known ones that gained something."""
 
-    files: int = 0
     papers: int = 0
-    new: int = 0
-    updated: int = 0
     duplicates: int = 0
-    warnings: list[str] = field(default_factory=list)
-    warning_count: int = 0
     new_ids: list[str] = field(default_factory=list)
+    updated_ids: list[str] = field(default_factory=list)
 
-    def summary(self) -> str:
-        """`5 files: 362 papers (362 new, 0 updated), 46 duplicates in input, 0 warnings`."""
-        files = "1 file" if self.files == 1 else f"{self.files} files"
-        warnings = "1 warning" if self.warning_count == 1 else f"{self.warning_count} warnings"
-        return (
-            f"{files}: {self.papers} papers ({self.new} new, {self.updated} updated), "
-            f"{self.duplicates} duplicates in input, {warnings}"
-        )
+    @property
+    def new(self) -> int:
+        """How many papers were new."""
+        return len(self.new_ids)
+
+    @property
+    def updated(self) -> int:
+        """How many known papers were updated."""
+        return len(self.updated_ids)
 
 
 @dataclass(slots=True)
@@ -79,7 +78,7 @@ class Library:
 
     @property
     def marks(self) -> dict[str, Marks]:
-        """The marks of every marked paper, by id (do not mutate; use the setters)."""
+        """The marks of every marked paper, by id (do not mutate; use `change_marks`)."""
         return self.marks_store.marks
 
     @property
@@ -113,12 +112,14 @@ class Library:
     # --- opening and loading -------------------------------------------------------------
 
     @classmethod
-    def open(cls, folder: Path, *, create: bool = True, abstracts: bool = True) -> Library:
+    def open(cls, folder: Path | str, *, create: bool = True, abstracts: bool = True) -> Library:
         """Load the library in `folder`, creating an empty one if `create` and it is missing.
         With `abstracts=False` papers come without their abstracts until `load_abstracts()`
         (the browser's first frame needs only titles: 3/4 of the bytes are abstracts).
 
-        Raises LibraryError for a damaged, foreign or newer-schema file, never rewriting it.
+        A library written by an older paperdeck is upgraded in place, atomically, on first
+        open (when the folder is writable; otherwise it is read as it is). Raises LibraryError
+        for a damaged, foreign or newer-schema file, never rewriting it.
         """
         library = cls(Path(folder))
         if not library.catalog_path.exists():
@@ -130,12 +131,11 @@ class Library:
             with folder_lock(library.folder):
                 remove_stale_temps(library.folder)
         library.catalog.load()
-        if library.catalog.schema == 1:
-            with folder_lock(library.folder):
-                library.catalog.split_inline_abstracts()
+        library.marks_store.load()
+        if library.catalog.needs_fold or library.marks_store.schema < 2:
+            library._upgrade()
         if abstracts:
             library.load_abstracts()
-        library.marks_store.load()
         return library
 
     def _create(self) -> None:
@@ -150,6 +150,25 @@ class Library:
             if not self.marks_path.exists():
                 self.marks_store.create()
 
+    def _upgrade(self) -> None:
+        """Rewrite files of an older schema (or with text cleaned on load) in this version's
+        form. Failing is harmless: everything is in memory and the next write tries again."""
+        try:
+            with folder_lock(self.folder):
+                self._reload_if_changed()
+                if self.catalog.needs_fold:
+                    self.catalog.fold()
+                if self.marks_store.schema < 2:
+                    self.marks_store.compact(self.catalog.doc_ids)
+        except LibraryError:
+            return
+
+    def _reload_if_changed(self) -> None:
+        if self.catalog.changed_on_disk():
+            self.catalog.load()
+        if self.marks_store.changed_on_disk():
+            self.marks_store.load()
+
     def refresh(self) -> Refresh:
         """Pick up what another process wrote (an import, marks from a script) since we loaded."""
         result = Refresh()
@@ -160,65 +179,73 @@ class Library:
             result.marks_changed = True
         return result
 
-    # --- import --------------------------------------------------------------------------
+    # --- papers in -----------------------------------------------------------------------
 
-    def import_parsed(
-        self, results: Iterable[ParseResult], progress: Callable[[int], None] | None = None
-    ) -> ImportReport:
-        """Merge parsed dumps into the catalog with one atomic write. Known papers only gain
-        missing metadata; marks are never touched. Re-importing the same dump changes nothing."""
-        report = ImportReport()
-        incoming: dict[str, Paper] = {}
-        now = time.time()
-        for result in results:
-            report.files += 1
-            report.warnings.extend(result.warnings)
-            report.warning_count += result.warning_count
-            for block in result.blocks:
-                paper = block.to_paper(added=now)
-                if paper.id in incoming:
-                    report.duplicates += 1
-                    incoming[paper.id].merge(paper)
-                else:
-                    incoming[paper.id] = paper
-                if progress:
-                    progress(1)
-        report.papers = len(incoming)
+    def add_papers(self, papers: Iterable[Paper], now: float | None = None) -> AddReport:
+        """Merge papers from any source into the library with one atomic write: the same arXiv
+        id, or else the same normalized title, is the same paper (it keeps its first id, so
+        marks never move); known papers gain what they lack and fresher counts and links;
+        marks are never touched. Adding the same papers again changes nothing."""
+        report = AddReport()
+        incoming = _merged_repeats(papers, report, time.time() if now is None else now)
         with folder_lock(self.folder):
             if self.catalog.changed_on_disk():
                 self.catalog.load()
-            self.catalog.load_abstracts()  # a merge may fill a missing abstract
             changed: list[Paper] = []
-            for paper in incoming.values():
-                known = self.papers.get(paper.id)
+            new_abstracts: set[str] = set()
+            for paper in incoming:
+                known = self.catalog.find(paper)
                 if known is None:
-                    report.new += 1
+                    paper.id = self._free_id(paper, new_abstracts)
                     report.new_ids.append(paper.id)
                     changed.append(paper)
-                elif known.merge(paper):
-                    report.updated += 1
-                    changed.append(known)
+                    new_abstracts.add(paper.id)
+                    continue
+                merged = dataclasses.replace(known)  # memory changes only once the write is done
+                updated = merged.merge(paper)
+                if paper.abstract and not self.catalog.has_abstract(known.id):
+                    merged.abstract = paper.abstract
+                    new_abstracts.add(known.id)
+                    updated = True
+                if updated:
+                    report.updated_ids.append(known.id)
+                    changed.append(merged)
             if changed:
-                self.catalog.write(changed)
+                self.catalog.write(changed, new_abstracts)
         return report
+
+    def _free_id(self, paper: Paper, taken: set[str]) -> str:
+        """The paper's id, unless a different paper (another arXiv id) has the same title,
+        known or among those being added (`taken`)."""
+        if paper.id not in self.papers and paper.id not in taken:
+            return paper.id
+        base = f"{paper.id}-{(paper.arxiv_id or 'paper').replace('/', '-').replace('.', '-')}"
+        candidate, number = base, 2
+        while candidate in self.papers or candidate in taken:
+            candidate, number = f"{base}-{number}", number + 1
+        return candidate
 
     # --- looking papers up ---------------------------------------------------------------
 
     def resolve(self, ref: str) -> Paper:
-        """A paper by id or unique id prefix; RefError lists candidates when ambiguous."""
+        """A paper by id, arXiv id (`2510.00537`, `arXiv:2510.00537v2`, its arxiv.org URL) or
+        unique id prefix; RefError lists candidates when ambiguous."""
         ref = ref.strip()
         if ref in self.papers:
             return self.papers[ref]
+        arxiv = _ARXIV_REF.match(ref.lower())
+        if arxiv and arxiv.group(1) in self.catalog.by_arxiv:
+            return self.papers[self.catalog.by_arxiv[arxiv.group(1)]]
         candidates = [paper_id for paper_id in self.papers if paper_id.startswith(ref)] if ref else []
         if len(candidates) == 1:
             return self.papers[candidates[0]]
         if not candidates:
-            raise RefError(f"no paper with id or id prefix {ref!r}")
+            raise RefError(f"no paper with id, id prefix or arXiv id {ref!r}")
         raise RefError(f"{ref!r} matches {len(candidates)} papers; give more of the id", candidates)
 
     def marks_of(self, paper_id: str) -> Marks:
         """The marks of a paper (empty marks if it has none); do not mutate the result."""
-        return self.marks.get(paper_id) or Marks()
+        return self.marks.get(paper_id) or _NO_MARKS
 
     def starred_count(self) -> int:
         """How many papers are starred."""
@@ -228,34 +255,82 @@ class Library:
         """Every tag in use with the number of papers carrying it."""
         return Counter(tag for marks in self.marks.values() for tag in marks.tags)
 
-    # --- marks: every change is written before it shows -------------------------------------
+    # --- marks: the one door; every change is on disk before it shows -------------------------
 
-    def _change_marks(self, paper_id: str, change: Callable[[Marks], None]) -> Marks:
-        if paper_id not in self.papers:
-            raise RefError(f"no paper with id {paper_id!r}")
-        with folder_lock(self.folder):
-            if self.marks_store.changed_on_disk():
-                self.marks_store.load()
-            current = self.marks.get(paper_id) or Marks()
-            updated = Marks(current.starred, list(current.tags), current.read)
-            change(updated)
-            self._write_marks({paper_id: updated})
-        return self.marks[paper_id]
-
-    def set_marks(self, changes: dict[str, Marks]) -> None:
-        """Replace the marks of many papers in one locked, atomic write (bulk tagging, and how
-        benchmarks mark 30,000 papers without 30,000 rewrites of the marks file)."""
-        unknown = next((paper_id for paper_id in changes if paper_id not in self.papers), None)
+    def change_marks(
+        self, paper_ids: Iterable[str], change: MarkChange, *, label: str | None = None, auto: bool = False
+    ) -> MarkBatch:
+        """Apply one change to the marks of many papers (one paper is a batch of one): the lock
+        once, one journal record, one fsync. Returns each changed paper's marks before and after
+        (papers the change leaves as they were are left out). `auto` marks a change the browser
+        made by itself (read after a delay), which undo passes over."""
+        ids = list(dict.fromkeys(paper_ids))
+        unknown = next((paper_id for paper_id in ids if paper_id not in self.papers), None)
         if unknown is not None:
             raise RefError(f"no paper with id {unknown!r}")
+        return self._commit(
+            ids, lambda paper_id, marks: change.apply(marks), label or change.describe(len(ids)), auto=auto
+        )
+
+    def undo(self, batch: MarkBatch | None = None) -> MarkBatch | None:
+        """Take back a batch (by default the latest change of any process not undone yet): on
+        each paper it changed, only the fields it changed go back. Written as a new batch, so
+        it is as durable as the change; None when there is nothing to undo."""
+        with folder_lock(self.folder):
+            self._reload_if_changed()
+            if batch is None:
+                batch = _latest_undoable(self.marks_store.history())
+                if batch is None:
+                    return None
+            return self._write_batch(
+                list(batch.after),
+                lambda paper_id, marks: move(marks, batch.after[paper_id], batch.before[paper_id]),
+                batch.label,
+                undo_of=batch.id,
+            )
+
+    def redo(self, batch: MarkBatch) -> MarkBatch:
+        """Do an undone batch again (the fields it changed, on the papers it changed)."""
+        return self._commit(
+            list(batch.after),
+            lambda paper_id, marks: move(marks, batch.before[paper_id], batch.after[paper_id]),
+            batch.label,
+            redo_of=batch.id,
+        )
+
+    def history(self) -> list[MarkBatch]:
+        """The recent changes of marks by any process, oldest first (reloaded if changed)."""
+        if self.marks_store.changed_on_disk():
+            self.marks_store.load()
+        return self.marks_store.history()
+
+    def _commit(self, ids: list[str], compute: Callable[[str, Marks], Marks], label: str, **kinds: Any) -> MarkBatch:
         with folder_lock(self.folder):
             if self.marks_store.changed_on_disk():
                 self.marks_store.load()
-            self._write_marks(changes)
+            return self._write_batch(ids, compute, label, **kinds)
 
-    def _write_marks(self, changes: dict[str, Marks]) -> None:
-        """Persist marks (call under the folder lock, after re-reading); see store/marks_store.py."""
-        self.marks_store.write(changes, self.catalog.doc_ids)
+    def _write_batch(
+        self, ids: list[str], compute: Callable[[str, Marks], Marks], label: str, **kinds: Any
+    ) -> MarkBatch:
+        """Compute and write one batch (under the folder lock, after re-reading)."""
+        now = time.time()
+        batch = MarkBatch(new_batch_id(), now, label, **kinds)
+        for paper_id in ids:
+            current = self.marks.get(paper_id) or _NO_MARKS
+            after = compute(paper_id, current)
+            if (after.starred, after.tags, after.read, after.note) != (
+                current.starred,
+                current.tags,
+                current.read,
+                current.note,
+            ):
+                after.updated = now
+                batch.before[paper_id] = current
+                batch.after[paper_id] = after
+        if batch.after:
+            self.marks_store.write(batch, self.catalog.doc_ids)
+        return batch
 
     def compact_marks(self) -> None:
         """Fold the marks journal into the marks file now (doctor does; writes do every 1,000)."""
@@ -263,36 +338,6 @@ class Library:
             if self.marks_store.changed_on_disk():
                 self.marks_store.load()
             self.marks_store.compact(self.catalog.doc_ids)
-
-    def set_starred(self, paper_id: str, starred: bool) -> Marks:
-        """Star or unstar a paper."""
-        return self._change_marks(paper_id, lambda marks: setattr(marks, "starred", starred))
-
-    def toggle_starred(self, paper_id: str) -> Marks:
-        """Flip the star of a paper."""
-        return self.set_starred(paper_id, not self.marks_of(paper_id).starred)
-
-    def set_read(self, paper_id: str, read: bool) -> Marks:
-        """Mark a paper read or unread."""
-        return self._change_marks(paper_id, lambda marks: setattr(marks, "read", read))
-
-    def add_tags(self, paper_id: str, tags: Iterable[str]) -> Marks:
-        """Add tags (normalized; empty ones refused with PaperdeckError) to a paper."""
-        cleaned = _clean_tags(tags)
-
-        def change(marks: Marks) -> None:
-            marks.tags.extend(tag for tag in cleaned if tag not in marks.tags)
-
-        return self._change_marks(paper_id, change)
-
-    def remove_tags(self, paper_id: str, tags: Iterable[str]) -> Marks:
-        """Remove tags from a paper (tags it does not carry are ignored)."""
-        cleaned = set(_clean_tags(tags))
-
-        def change(marks: Marks) -> None:
-            marks.tags = [tag for tag in marks.tags if tag not in cleaned]
-
-        return self._change_marks(paper_id, change)
 
     # --- the browser's remembered state (filter, sort, highlighted paper) -------------------
 
@@ -309,12 +354,44 @@ class Library:
         write_atomic(self.state_path, orjson.dumps(state))
 
 
-def _clean_tags(tags: Iterable[str]) -> list[str]:
-    cleaned: list[str] = []
-    for tag in tags:
-        normal = normalize_tag(tag)
-        if not normal:
-            raise PaperdeckError("empty tag: a tag needs at least one letter or digit")
-        if normal not in cleaned:
-            cleaned.append(normal)
-    return cleaned
+_NO_MARKS = Marks()
+
+
+def _merged_repeats(papers: Iterable[Paper], report: AddReport, now: float) -> list[Paper]:
+    """The papers with repeats among them merged (the same arXiv id, or the same normalized
+    title unless both have arXiv ids that differ), in order of first sighting, each stamped
+    with the time it was added."""
+    merged: list[Paper] = []
+    seen: dict[str, Paper] = {}  # "arxiv:ID" and "title:ID" -> the first sighting
+    for paper in papers:
+        first = seen.get(f"arxiv:{paper.arxiv_id}") if paper.arxiv_id else None
+        if first is None:
+            first = seen.get(f"title:{paper.id}")
+            if first is not None and first.arxiv_id and paper.arxiv_id and first.arxiv_id != paper.arxiv_id:
+                first = None
+        if first is None:
+            paper.added = now
+            merged.append(paper)
+            seen.setdefault(f"title:{paper.id}", paper)
+            if paper.arxiv_id:
+                seen[f"arxiv:{paper.arxiv_id}"] = paper
+            continue
+        report.duplicates += 1
+        first.merge(paper)
+        if paper.abstract and not first.abstract:
+            first.abstract = paper.abstract
+        if paper.arxiv_id:
+            seen.setdefault(f"arxiv:{paper.arxiv_id}", first)
+    report.papers = len(merged)
+    return merged
+
+
+def _latest_undoable(history: list[MarkBatch]) -> MarkBatch | None:
+    """The newest batch that is neither an undo, nor undone since, nor made by the browser itself."""
+    undone: set[str] = set()
+    for batch in reversed(history):
+        if batch.undo_of:
+            undone.add(batch.undo_of)
+        elif not batch.auto and batch.id not in undone:
+            return batch
+    return None

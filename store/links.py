@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from paperdeck.store.models import Link
+from paperdeck.store.models import Link, Paper
 
 # A URL with a scheme may start anywhere (LaTeX glues `available~https://...`).
 _SCHEMED = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
@@ -147,3 +147,21 @@ def is_safe_url(url: str) -> bool:
         ch.isspace() or ch in _UNSAFE or ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F or unicodedata.category(ch) == "Cf"
         for ch in url
     )
+
+
+def derived_links(arxiv_id: str | None) -> list[Link]:
+    """The links every paper with an arXiv id has: its Hugging Face page, arXiv abstract page
+    and PDF."""
+    if not arxiv_id:
+        return []
+    return [
+        Link(f"https://huggingface.co/papers/{arxiv_id}", "hf"),
+        Link(f"https://arxiv.org/abs/{arxiv_id}", "arxiv"),
+        Link(f"https://arxiv.org/pdf/{arxiv_id}", "pdf"),
+    ]
+
+
+def all_links(paper: Paper) -> list[Link]:
+    """A paper's project, code and data links, then the ones derived from its arXiv id."""
+    known = {link.url for link in paper.links}
+    return [*paper.links, *(link for link in derived_links(paper.arxiv_id) if link.url not in known)]

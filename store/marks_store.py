@@ -1,19 +1,17 @@
-"""Stars, tags and read state on disk: a TinyDB snapshot (marks.json) plus a journal.
+"""Stars, tags, read state and notes on disk: a TinyDB snapshot (marks.json) plus a journal.
 
-Rewriting the snapshot on every star cost ~9 ms at 100,000 papers (20,000 marked: 3.6 MB
-serialized, written, fsynced, renamed, the folder fsynced). So a mark is one line appended
-to `marks.journal` and fsynced (~1-2 ms at any size); every `COMPACT_AT` lines the journal is
-folded into a new snapshot (an atomic rewrite) and emptied.
+Rewriting the snapshot on every star cost ~9 ms at 100,000 papers (20,000 marked). So a change
+of marks — one paper or ten thousand — is one line appended to `marks.journal` and fsynced: the
+batch, with each paper's marks before and after (store/mark_changes.py). Once the journal holds
+`COMPACT_AT` papers' changes it is folded into a new snapshot before the next append.
 
-Each journal line is the paper's whole marks record, not a change, so replaying a line twice
-is harmless: a crash after the new snapshot but before the journal is emptied loses nothing.
-A crash mid-append leaves a last line without its newline, which is not replayed (the mark
-was never acknowledged) and is cut off before the next append. Writers hold the folder lock.
+The snapshot keeps the last batches as the undo history, so that `paperdeck undo` can take back
+the latest change of any process after a fold. Its schema is 2: a paperdeck that knows only
+schema 1 refuses the file instead of folding the journal and dropping notes it cannot read.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
 from pathlib import Path
@@ -22,16 +20,37 @@ from typing import Any
 import orjson
 from tinydb import TinyDB
 
-from paperdeck.store.backups import FileReport, replace_damaged
+from paperdeck.store.clean import clean_line
 from paperdeck.store.errors import LibraryError
+from paperdeck.store.journal import Journal
+from paperdeck.store.mark_changes import MarkBatch
 from paperdeck.store.models import Marks
-from paperdeck.store.schema import META_TABLE, check_meta, meta_table
-from paperdeck.store.storage import AtomicStorage, file_signature, fsync_folder
+from paperdeck.store.schema import META_TABLE, check_meta, generation_of, meta_table
+from paperdeck.store.storage import AtomicStorage
 
 MARKS_FILE = "marks.json"
 JOURNAL_FILE = "marks.journal"
 MARKS_TABLE = "marks"
-COMPACT_AT = 1000  # journal lines; replaying 1,000 lines at start takes ~3 ms
+HISTORY_TABLE = "history"
+COMPACT_AT = 1000  # papers' changes in the journal; replaying 1,000 at start takes ~3 ms
+HISTORY_BATCHES = 200  # undo levels kept across processes (the browser keeps its own too)
+HISTORY_PAPERS = 50_000  # ... and at most this many papers' changes in them (a 10k bulk is 2 MB)
+
+
+def _valid_line(record: dict[str, Any]) -> bool:
+    """A batch, or a line of schema 1's journal (one paper's whole marks)."""
+    if "batch" in record:
+        MarkBatch.from_record(record)
+        return True
+    if isinstance(record.get("paper"), str):
+        Marks.from_dict(record)
+        return True
+    return False
+
+
+def journal_of(folder: Path) -> Journal:
+    """The marks journal of a library folder."""
+    return Journal(folder / JOURNAL_FILE, _valid_line, "marks record")
 
 
 class MarksStore:
@@ -39,14 +58,21 @@ class MarksStore:
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / MARKS_FILE
-        self.journal_path = folder / JOURNAL_FILE
+        self.journal = journal_of(folder)
         self.marks: dict[str, Marks] = {}
+        self.generation = 0
+        self.schema = 0
+        self._history: list[dict[str, Any]] = []  # batch records: the snapshot's, then the journal's
         self._starred: int | None = None  # counted on demand, forgotten whenever marks change
         self._doc_ids: dict[str, int] = {}
         self._db = TinyDB(self.path, storage=AtomicStorage)
         self._storage: AtomicStorage = self._db.storage  # type: ignore[assignment]
-        self._journal_seen: tuple[int, int, int] | None = None
-        self._journal_lines = 0
+        self._journal_papers = 0
+
+    @property
+    def journal_path(self) -> Path:
+        """Where the journal is."""
+        return self.journal.path
 
     def starred_count(self) -> int:
         """How many papers are starred (the status line asks on every keystroke: counting
@@ -57,11 +83,12 @@ class MarksStore:
 
     def create(self) -> None:
         """Write an empty snapshot (call under the folder lock)."""
-        self._storage.write({META_TABLE: meta_table("marks"), MARKS_TABLE: {}})
+        self._storage.write({META_TABLE: meta_table("marks"), MARKS_TABLE: {}, HISTORY_TABLE: {}})
+        self.schema = 2
 
     def changed_on_disk(self) -> bool:
         """True when another process wrote marks since this one last read or wrote them."""
-        return self._storage.changed_on_disk() or file_signature(self.journal_path) != self._journal_seen
+        return self._storage.changed_on_disk() or self.journal.changed_on_disk()
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -69,187 +96,124 @@ class MarksStore:
         """(Re)load the snapshot and replay the journal. LibraryError for a damaged file,
         which is left as it is (and never written over: the caches are dropped)."""
         try:
-            # The journal before the snapshot: a compaction renames the new snapshot in and then
+            # The journal before the snapshot: a fold renames the new snapshot in and then
             # empties the journal, so this order never pairs an old snapshot with an emptied journal.
-            journal_seen = file_signature(self.journal_path)
-            records = read_journal(self.journal_path)
-            marks, doc_ids = self._read_snapshot()
-            for record in records:
-                marks[record["paper"]] = Marks.from_dict(record)
+            lines = self.journal.read()
+            tables = self._storage.read()
+            marks, doc_ids, history = self._read_snapshot(tables)
         except LibraryError:
             self._storage.forget()
-            self._journal_seen = None
             raise
-        self.marks, self._doc_ids = marks, doc_ids
+        generation = generation_of(tables)
+        replayed = 0
+        for line in lines:
+            if line.get("gen", 0) != generation:
+                continue  # already folded into the snapshot
+            if "batch" in line:
+                for paper_id, change in line["papers"].items():
+                    marks[paper_id] = Marks.from_dict(change["after"])
+                history.append(line)
+                replayed += len(line["papers"])
+            else:
+                marks[line["paper"]] = Marks.from_dict(line)
+                replayed += 1
+        self.marks, self._doc_ids, self._history = marks, doc_ids, history
+        self.generation = generation
         self._starred = None
-        self._journal_seen, self._journal_lines = journal_seen, len(records)
+        self._journal_papers = replayed
 
-    def _read_snapshot(self) -> tuple[dict[str, Marks], dict[str, int]]:
-        tables = self._storage.read()
+    def _read_snapshot(self, tables: dict[str, Any] | None) -> tuple[dict[str, Marks], dict[str, int], list[Any]]:
         marks: dict[str, Marks] = {}
         doc_ids: dict[str, int] = {}
         if tables is None:
-            return marks, doc_ids
-        check_meta(tables, self.path, "marks")
+            return marks, doc_ids, []
+        self.schema = check_meta(tables, self.path, "marks")
         try:
             for key, record in tables.get(MARKS_TABLE, {}).items():
                 paper_id = record["paper"]
-                marks[paper_id] = Marks.from_dict(record)
+                loaded = Marks.from_dict(record)
+                if self._storage.suspect:
+                    loaded.tags = [tag for tag in map(clean_line, loaded.tags) if tag]
+                marks[paper_id] = loaded
                 doc_ids[paper_id] = int(key)
+            history = [tables[HISTORY_TABLE][key] for key in sorted(tables.get(HISTORY_TABLE, {}), key=int)]
         except (KeyError, TypeError, ValueError, AttributeError):
             raise LibraryError(f"{self.path}: a marks record has the wrong shape; run `paperdeck doctor`") from None
-        return marks, doc_ids
+        return marks, doc_ids, history
+
+    def history(self) -> list[MarkBatch]:
+        """The batches kept for undo, oldest first (records of a damaged shape are skipped)."""
+        batches = []
+        for record in self._history:
+            try:
+                batches.append(MarkBatch.from_record(record))
+            except (KeyError, TypeError, ValueError, AttributeError):
+                continue
+        return batches
 
     # --- writing -----------------------------------------------------------------------------
 
-    def write(self, changes: dict[str, Marks], preferred_ids: dict[str, int]) -> None:
-        """Persist new marks for some papers (call under the folder lock, after re-reading).
-        `preferred_ids` are the catalog's doc ids, reused for the snapshot's records.
-        Memory changes only once the change is durable on disk."""
-        now = time.time()
-        written = {paper_id: Marks(m.starred, list(m.tags), m.read, now) for paper_id, m in changes.items()}
-        if self._journal_lines + len(written) > COMPACT_AT:
-            self._compact({**self.marks, **written}, preferred_ids)
-        else:
-            self._append(written)
-        self.marks.update(written)
+    def write(self, batch: MarkBatch, preferred_ids: dict[str, int]) -> None:
+        """Persist one batch (call under the folder lock, after re-reading): one fsynced
+        journal line, after folding a full journal first. `preferred_ids` are the catalog's
+        doc ids, reused for the snapshot's records. Memory changes only once the batch is on
+        disk; LibraryError (nothing changed) when the disk refuses."""
+        if self._journal_papers >= COMPACT_AT or self.schema < 2:
+            self.compact(preferred_ids)
+        record = batch.to_record(self.generation)
+        self.journal.append(orjson.dumps(record) + b"\n")
+        self.marks.update(batch.after)
+        self._history.append(record)
         self._starred = None
-
-    def _append(self, written: dict[str, Marks]) -> None:
-        payload = b"".join(orjson.dumps({"paper": paper_id, **m.to_dict()}) + b"\n" for paper_id, m in written.items())
-        try:
-            fd = os.open(self.journal_path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
-        except OSError as error:
-            raise LibraryError(f"{self.journal_path}: could not save ({error.strerror}); nothing was changed") from None
-        created = self._journal_seen is None
-        size = 0
-        try:
-            size = os.fstat(fd).st_size
-            size = _cut_torn_tail(fd, size)
-            os.write(fd, payload)
-            os.fsync(fd)
-            if created:
-                fsync_folder(self.journal_path.parent)
-        except OSError as error:
-            # Take back whatever part of the line reached the file: a line written but not
-            # acknowledged must not come back at the next start.
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, size)
-            self.load()
-            raise LibraryError(
-                f"{self.journal_path}: could not save ({error.strerror or error}); nothing was changed"
-            ) from None
-        finally:
-            os.close(fd)
-        self._journal_seen = file_signature(self.journal_path)
-        self._journal_lines += len(written)
+        self._journal_papers += batch.count
 
     def compact(self, preferred_ids: dict[str, int]) -> None:
-        """Fold the journal into a new snapshot now (call under the folder lock)."""
-        self._compact(dict(self.marks), preferred_ids)
-
-    def _compact(self, marks: dict[str, Marks], preferred_ids: dict[str, int]) -> None:
-        """Fold everything into a new snapshot, then empty the journal."""
+        """Fold the journal into a new snapshot of the next generation, then empty it (call
+        under the folder lock, after re-reading). LibraryError when the disk refuses."""
         doc_ids = dict(self._doc_ids)
         taken = set(doc_ids.values())
         next_free = max(taken | set(preferred_ids.values()), default=0) + 1
-        for paper_id in marks:
+        kept = {paper_id: m for paper_id, m in self.marks.items() if not m.is_empty}
+        for paper_id in kept:
             if paper_id not in doc_ids:
                 doc_id = preferred_ids.get(paper_id)
                 if doc_id is None or doc_id in taken:
                     doc_id, next_free = next_free, next_free + 1
                 taken.add(doc_id)
                 doc_ids[paper_id] = doc_id
-        table = {str(doc_ids[paper_id]): {"paper": paper_id, **m.to_dict()} for paper_id, m in marks.items()}
-        try:
-            self._storage.write({META_TABLE: meta_table("marks"), MARKS_TABLE: table})
-        except LibraryError:
-            self.load()
-            raise
-        self._doc_ids = doc_ids
-        try:
-            # Emptying can fail harmlessly: the lines already in the snapshot replay to itself.
-            with open(self.journal_path, "r+b") as handle:
-                handle.truncate(0)
-                os.fsync(handle.fileno())
-        except FileNotFoundError:
-            pass
-        except OSError:
-            return
-        self._journal_seen = file_signature(self.journal_path)
-        self._journal_lines = 0
+        history = _trimmed(self._history)
+        generation = self.generation + 1
+        tables = {
+            META_TABLE: meta_table("marks", generation),
+            MARKS_TABLE: {str(doc_ids[paper_id]): {"paper": paper_id, **m.to_dict()} for paper_id, m in kept.items()},
+            HISTORY_TABLE: {str(number): record for number, record in enumerate(history, start=1)},
+        }
+        self._storage.write(tables)  # LibraryError: nothing changed, memory is as before
+        self._doc_ids = {paper_id: doc_ids[paper_id] for paper_id in kept}
+        self._history = history
+        self.generation, self.schema = generation, 2
+        self.journal.empty()
+        self._journal_papers = 0
 
 
-def _cut_torn_tail(fd: int, size: int) -> int:
-    """Cut a last line left without its newline by a writer that crashed; returns the size."""
-    if size == 0 or os.pread(fd, 1, size - 1) == b"\n":
-        return size
-    start = max(0, size - (1 << 16))
-    tail = os.pread(fd, size - start, start)
-    end = tail.rfind(b"\n")
-    keep = start + end + 1 if end >= 0 else 0
-    if keep == 0 and start > 0:
-        # A torn line longer than 64 KiB: find its start the slow way.
-        keep = os.pread(fd, size, 0).rfind(b"\n") + 1
-    os.ftruncate(fd, keep)
-    return keep
+def _trimmed(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The newest batches that fit HISTORY_BATCHES and HISTORY_PAPERS (at least the newest one)."""
+    kept: list[dict[str, Any]] = []
+    papers = 0
+    for record in reversed(history[-HISTORY_BATCHES:]):
+        papers += len(record.get("papers", ()))
+        if kept and papers > HISTORY_PAPERS:
+            break
+        kept.append(record)
+    return kept[::-1]
 
 
-def read_journal(path: Path) -> list[dict[str, Any]]:
-    """The complete records of a journal ([] when missing); LibraryError naming the line for
-    a damaged one. A last line without its newline is a torn append and is skipped."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return []
-    except OSError as error:
-        raise LibraryError(f"{path}: cannot read ({error.strerror})") from None
-    lines = data.split(b"\n")
-    lines.pop()  # after the last newline: empty, or a torn append
-    records: list[dict[str, Any]] = []
-    for number, line in enumerate(lines, start=1):
-        try:
-            record = orjson.loads(line)
-            if not isinstance(record, dict) or not isinstance(record.get("paper"), str):
-                raise ValueError
-            Marks.from_dict(record)
-        except (orjson.JSONDecodeError, ValueError, TypeError, AttributeError):
-            raise LibraryError(
-                f"{path}:{number}: damaged journal line (expected one marks record); run `paperdeck doctor`"
-            ) from None
-        records.append(record)
-    return records
+def new_batch_id() -> str:
+    """An id for a batch: its time, readable and sortable, plus a little randomness for two
+    processes in one nanosecond."""
+    return f"{time.time_ns():x}-{os.urandom(2).hex()}"
 
 
 def empty_snapshot() -> bytes:
     """The bytes of a marks file without marks (doctor's last resort: the journal keeps the rest)."""
-    return orjson.dumps({META_TABLE: meta_table("marks"), MARKS_TABLE: {}})
-
-
-def check_journal(path: Path) -> str | None:
-    """None if the journal replays, else the problem in one line (for doctor)."""
-    try:
-        read_journal(path)
-    except LibraryError as error:
-        return str(error)
-    return None
-
-
-def repair_journal(path: Path) -> FileReport:
-    """Keep the journal's good lines and move the damaged file aside (doctor --repair)."""
-    report = FileReport(path, check_journal(path))
-    if report.problem is None:
-        return report
-    good = []
-    for line in path.read_bytes().split(b"\n")[:-1]:
-        try:
-            record = orjson.loads(line)
-            if isinstance(record, dict) and isinstance(record.get("paper"), str):
-                Marks.from_dict(record)
-                good.append(line + b"\n")
-        except (orjson.JSONDecodeError, ValueError, TypeError, AttributeError):
-            continue
-    replace_damaged(path, b"".join(good), report)
-    report.rebuilt = True
-    report.notes.append(f"kept the {len(good)} readable lines")
-    return report
+    return orjson.dumps({META_TABLE: meta_table("marks"), MARKS_TABLE: {}, HISTORY_TABLE: {}})

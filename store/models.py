@@ -43,8 +43,9 @@ class Source:
         return {"name": self.name, "page_date": self.page_date}
 
 
-# Fields merged by "fill what is missing": the first source to know one wins.
-FILLED = ("abstract", "arxiv_id", "authors_count", "list_day", "published", "organization")
+# Fields merged by "fill what is missing": the first source to know one wins. (The abstract
+# too, but by the caller: a paper loaded without its abstract cannot tell it lacks one.)
+FILLED = ("arxiv_id", "authors_count", "list_day", "published", "organization")
 FILLED_LISTS = ("authors", "ai_keywords", "categories")
 # Counts that only grow between sightings (a later fetch refreshes them, an old page cannot
 # lower them).
@@ -336,7 +337,7 @@ class Marks:
         return Marks(self.starred, list(self.tags), self.read, self.updated, self.note, self.extra)
 
 
-_MARK_KEYS = frozenset({"starred", "tags", "read", "updated", "note", "paper"})
+_MARK_KEYS = frozenset({"starred", "tags", "read", "updated", "note", "paper", "gen"})  # journal keys too
 
 
 def primary_link(links: list[Link], arxiv_id: str | None = None) -> Link | None:

@@ -14,12 +14,22 @@ from paperdeck.store.storage import load_json_file
 
 META_TABLE = "_meta"
 # catalog 2: abstracts moved out of the catalog into their own file (schema 1 had them inline).
-SCHEMAS = {"catalog": 2, "abstracts": 1, "marks": 1}
+# catalog 3: typed fields of every source, ISO dates, a journal (catalog.journal) of generations.
+# marks 2: a journal of batches with their before and after, the undo history, notes.
+SCHEMAS = {"catalog": 3, "abstracts": 1, "marks": 2}
 
 
-def meta_table(kind: str) -> dict[str, Any]:
-    """The `_meta` table a new file of `kind` is written with."""
-    return {"1": {"schema": SCHEMAS[kind], "kind": kind}}
+def meta_table(kind: str, generation: int = 0) -> dict[str, Any]:
+    """The `_meta` table a new file of `kind` is written with; `generation` counts the folds
+    of its journal (store/journal.py)."""
+    return {"1": {"schema": SCHEMAS[kind], "kind": kind, "generation": generation}}
+
+
+def generation_of(tables: dict[str, Any] | None) -> int:
+    """The journal generation a snapshot was written at (0 for files from before journals had them)."""
+    meta = (tables or {}).get(META_TABLE, {}).get("1")
+    generation = meta.get("generation", 0) if isinstance(meta, dict) else 0
+    return generation if isinstance(generation, int) else 0
 
 
 def check_meta(tables: dict[str, Any] | None, path: Path, kind: str) -> int:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyperclip
 import pytest
 
-from paperdeck.store.dumps import parse_file
-from paperdeck.store.library import Library
+from paperdeck.store.dumps import ParseResult, parse_file
+from paperdeck.store.library import AddReport, Library
 from paperdeck.store.locations import sample_dumps
 from paperdeck.store.models import Paper
 
@@ -20,6 +21,11 @@ def seed_files() -> list[Path]:
     """The five real page dumps: ../shared/seeds beside the repo, else the bundled copy."""
     shared = sorted(SHARED_SEEDS.glob("*.txt"))
     return shared or sample_dumps()
+
+
+def import_results(library: Library, results: Iterable[ParseResult]) -> AddReport:
+    """Add the papers of parsed page dumps, as `paperdeck import` does."""
+    return library.add_papers(paper for result in results for paper in result.papers())
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +44,7 @@ def seed_papers(seed_paths: list[Path]) -> list[Paper]:
 def library(tmp_path: Path, seed_paths: list[Path]) -> Library:
     """A fresh library in a temp folder with the five seed dumps imported."""
     lib = Library.open(tmp_path / "lib")
-    lib.import_parsed([parse_file(path) for path in seed_paths])
+    import_results(lib, [parse_file(path) for path in seed_paths])
     return lib
 
 

@@ -14,8 +14,10 @@ from typing import Any
 from paperdeck.store.dumps import parse_file
 from paperdeck.store.library import Library
 from paperdeck.store.locations import sample_dumps
+from paperdeck.store.mark_changes import MarkChange
 from paperdeck.tui.app import PaperdeckApp
 from paperdeck.tui.config import Config
+from tests.conftest import import_results
 
 OUT = Path(__file__).resolve().parents[1] / "screenshots"
 KEY_NAMES = {" ": "space", ",": "comma", ":": "colon", "#": "number_sign", "-": "minus"}
@@ -29,14 +31,14 @@ def keys(text: str) -> list[str]:
 def sample_library(folder: Path) -> Library:
     """The bundled sample with a few stars, tags and read papers, as after a morning's triage."""
     library = Library.open(folder)
-    library.import_parsed([parse_file(path) for path in sample_dumps()])
+    import_results(library, [parse_file(path) for path in sample_dumps()])
     ids = list(library.papers)
     for paper_id in ids[:3]:
-        library.set_starred(paper_id, True)
+        library.change_marks([paper_id], MarkChange(starred=True))
     for paper_id, tags in ((ids[0], ["3d", "to-read"]), (ids[1], ["diffusion"]), (ids[5], ["3d"])):
-        library.add_tags(paper_id, tags)
+        library.change_marks([paper_id], MarkChange(add_tags=tuple(tags)))
     for paper_id in ids[:8]:
-        library.set_read(paper_id, True)
+        library.change_marks([paper_id], MarkChange(read=True))
     return library
 
 

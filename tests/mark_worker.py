@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from paperdeck.store import marks_store
 from paperdeck.store.library import Library
+from paperdeck.store.mark_changes import MarkChange
 
 TAGS = ("to-read", "gs", "llm", "later")
 
@@ -64,11 +65,11 @@ def apply_to_model(model: dict[int, MarkState], op: Operation) -> None:
 def apply_to_library(library: Library, paper_id: str, op: Operation) -> None:
     """Do `op` through the Library API, as the browser and the CLI do."""
     if op.kind == "star":
-        library.set_starred(paper_id, bool(op.value))
+        library.change_marks([paper_id], MarkChange(starred=bool(op.value)))
     elif op.kind == "tag":
-        library.add_tags(paper_id, [str(op.value)])
+        library.change_marks([paper_id], MarkChange(add_tags=(str(op.value),)))
     else:
-        library.remove_tags(paper_id, [str(op.value)])
+        library.change_marks([paper_id], MarkChange(remove_tags=(str(op.value),)))
 
 
 def main(argv: list[str]) -> None:

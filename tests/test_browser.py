@@ -15,9 +15,11 @@ import pytest
 
 from paperdeck.store.dumps import parse_text
 from paperdeck.store.library import Library
+from paperdeck.store.mark_changes import MarkChange
 from paperdeck.tui.screens.help import HelpScreen
 from paperdeck.tui.screens.main import MainScreen
 from paperdeck.tui.screens.modals import ConfirmScreen, LinkPicker, ShowTextScreen, TagEditor, TagRemover
+from tests.conftest import import_results
 from tests.pilot import make_app, paper_list, screen_of, type_text
 
 LONG = "We propose a method that does things well and report results. " * 6
@@ -103,7 +105,7 @@ async def test_star_tag_untag_read_persist_across_restart(library: Library) -> N
 
 async def test_tag_editor_completes_existing_tags(library: Library) -> None:
     first = next(iter(library.papers))
-    library.add_tags(first, ["diffusion"])
+    library.change_marks([first], MarkChange(add_tags=("diffusion",)))
     app, _ = make_app(library)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("j", "t")
@@ -263,7 +265,7 @@ async def test_sort_cycles(library: Library) -> None:
 async def test_facets_set_the_filter(library: Library) -> None:
     tagged = list(library.papers)[:3]
     for paper_id in tagged:
-        library.add_tags(paper_id, ["survey"])
+        library.change_marks([paper_id], MarkChange(add_tags=("survey",)))
     app, _ = make_app(library)
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.press("b")
@@ -305,7 +307,7 @@ async def test_empty_library_and_no_match_say_what_to_do(tmp_path: Path) -> None
         assert "paperdeck import FILE" in body
         await pilot.press("s", "c", "j")  # nothing to act on: no crash
     lib = Library.open(tmp_path / "one")
-    lib.import_parsed([parse_text(f"Only Paper\n\n{LONG}\n", "x.txt")])
+    import_results(lib, [parse_text(f"Only Paper\n\n{LONG}\n", "x.txt")])
     app, _ = make_app(lib)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("slash")
@@ -334,8 +336,8 @@ async def test_marks_from_another_process_show_up(library: Library) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         paper_id = paper_list(app).highlighted_id
         other = Library.open(library.folder)
-        other.set_starred(paper_id, True)
-        other.import_parsed([parse_text(f"A Freshly Imported Paper\n\n{LONG}\n", "new.txt")])
+        other.change_marks([paper_id], MarkChange(starred=True))
+        import_results(other, [parse_text(f"A Freshly Imported Paper\n\n{LONG}\n", "new.txt")])
         await pilot.press("R")
         assert len(paper_list(app).ids) == 363
         assert screen_of(app).library.marks_of(paper_id).starred

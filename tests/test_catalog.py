@@ -3,6 +3,7 @@ abstracts loaded on demand, old one-file catalogs upgraded, and the two files ke
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -10,13 +11,15 @@ from pathlib import Path
 import orjson
 import pytest
 
+from paperdeck.store import catalog, storage
 from paperdeck.store.catalog import ABSTRACTS_FILE, CATALOG_FILE
 from paperdeck.store.dumps import parse_text
 from paperdeck.store.errors import LibraryError
 from paperdeck.store.library import Library
+from paperdeck.store.mark_changes import MarkChange
 from paperdeck.store.models import Paper
-from paperdeck.store.storage import AtomicStorage
 from paperdeck.tui.screens import main as main_screen
+from tests.conftest import import_results
 from tests.pilot import make_app, screen_of
 
 LONG = "We propose a method that does things well. " * 10
@@ -29,7 +32,7 @@ def full(library: Library) -> list[dict[str, object]]:
 def test_catalog_holds_no_abstracts_and_the_abstracts_file_holds_them(library: Library) -> None:
     catalog = orjson.loads(library.catalog_path.read_bytes())
     abstracts = orjson.loads((library.folder / ABSTRACTS_FILE).read_bytes())
-    assert catalog["_meta"]["1"] == {"schema": 2, "kind": "catalog"}
+    assert catalog["_meta"]["1"] == {"schema": 3, "kind": "catalog", "generation": 1}
     assert all("abstract" not in record for record in catalog["papers"].values())
     assert {record["id"] for record in catalog["papers"].values()} == set(library.papers)
     texts = {record["id"]: record["text"] for record in abstracts["abstracts"].values()}
@@ -53,7 +56,7 @@ def test_open_without_abstracts_then_load_them(library: Library) -> None:
 def test_a_one_file_catalog_is_split_on_open_and_keeps_everything(library: Library) -> None:
     """A library written by the previous version (schema 1, abstracts inline)."""
     paper_id = next(iter(library.papers))
-    library.set_starred(paper_id, True)
+    library.change_marks([paper_id], MarkChange(starred=True))
     expected = full(library)
     old = {
         "_meta": {"1": {"schema": 1, "kind": "catalog"}},
@@ -64,7 +67,7 @@ def test_a_one_file_catalog_is_split_on_open_and_keeps_everything(library: Libra
     upgraded = Library.open(library.folder, abstracts=False)
     assert upgraded.abstracts_loaded  # they came inline
     assert full(upgraded) == expected
-    assert orjson.loads(library.catalog_path.read_bytes())["_meta"]["1"]["schema"] == 2
+    assert orjson.loads(library.catalog_path.read_bytes())["_meta"]["1"]["schema"] == 3
     again = Library.open(library.folder)
     assert full(again) == expected and again.marks_of(paper_id).starred
 
@@ -76,37 +79,64 @@ def test_missing_abstracts_file_is_one_clear_error(library: Library) -> None:
         light.load_abstracts()
 
 
-def test_catalog_write_refused_after_the_abstracts_were_written(
-    library: Library, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The crash window between the two files: the catalog on disk (and memory) stays as it
-    was, the extra abstracts are harmless, and the next import completes."""
-    before = library.catalog_path.read_bytes()
-    papers_before = full(library)
-    original = AtomicStorage.write
+def folder_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under the library folder, backups included (the lock file aside)."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
-    def refuse_catalog(self: AtomicStorage, data: dict[str, object]) -> None:
-        if self.path.name == CATALOG_FILE:
-            raise LibraryError(f"{self.path}: could not save (No space left on device); nothing was changed")
-        original(self, data)
 
-    monkeypatch.setattr(AtomicStorage, "write", refuse_catalog)
+def test_a_fold_the_disk_refuses_half_way_changes_no_byte(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fold writes both files' temp copies before renaming either: refused at the second
+    one, nothing in the folder has changed (backups included) and memory is as before."""
+    monkeypatch.setattr(catalog, "FOLD_PAPERS", 0)  # this import folds
+    before, papers_before = folder_bytes(library.folder), full(library)
+    original = storage.prepare_file
+
+    def refuse_catalog(path: Path, payload: object) -> Path:
+        if path.name == CATALOG_FILE:
+            raise LibraryError(f"{path}: could not save (No space left on device); nothing was changed")
+        return original(path, payload)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage, "prepare_file", refuse_catalog)
     with pytest.raises(LibraryError, match="No space"):
-        library.import_parsed([parse_text(f"A Brand New Paper\n\n{LONG}\n", "new.txt")])
-    assert library.catalog_path.read_bytes() == before
-    assert full(library) == papers_before and library.abstracts_loaded
-    assert full(Library.open(library.folder)) == papers_before
-    monkeypatch.setattr(AtomicStorage, "write", original)
-    report = library.import_parsed([parse_text(f"A Brand New Paper\n\n{LONG}\n", "new.txt")])
+        import_results(library, [parse_text(f"A Brand New Paper\n\n{LONG}\n", "new.txt")])
+    assert folder_bytes(library.folder) == before
+    assert full(library) == papers_before
+    monkeypatch.setattr(storage, "prepare_file", original)
+    report = import_results(library, [parse_text(f"A Brand New Paper\n\n{LONG}\n", "new.txt")])
     assert report.new == 1
     assert Library.open(library.folder).papers["a-brand-new-paper"].abstract == LONG.strip()
+
+
+def test_a_crash_between_the_fold_renames_leaves_the_old_state_whole(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed after abstracts.json was renamed in and before catalog.json was: the library
+    opens as it was before the import, with every abstract."""
+    import_results(library, [parse_text(f"Kept In The Journal\n\n{LONG}\n", "kept.txt")])
+    assert library.catalog.journal.path.read_bytes()  # one paper in the journal, beside the snapshot
+    papers_before = full(Library.open(library.folder))
+    monkeypatch.setattr(catalog, "FOLD_PAPERS", 0)
+    real_replace = os.replace
+
+    def die_after_abstracts(source: object, target: object) -> None:
+        real_replace(source, target)  # type: ignore[arg-type]
+        if str(target).endswith(ABSTRACTS_FILE):
+            raise SystemExit("killed")
+
+    monkeypatch.setattr(os, "replace", die_after_abstracts)
+    with pytest.raises(SystemExit):
+        import_results(library, [parse_text(f"A Brand New Paper\n\n{LONG}\n", "new.txt")])
+    monkeypatch.setattr(os, "replace", real_replace)
+    reopened = Library.open(library.folder)
+    assert full(reopened) == papers_before
+    assert reopened.papers["kept-in-the-journal"].abstract == LONG.strip()
 
 
 def test_refresh_brings_new_papers_with_their_abstracts(library: Library, tmp_path: Path) -> None:
     browser = Library.open(library.folder, abstracts=False)
     browser.load_abstracts()
     other = Library.open(library.folder)
-    other.import_parsed([parse_text(f"Another Fresh Paper\n\n{LONG}\n", "fresh.txt")])
+    import_results(other, [parse_text(f"Another Fresh Paper\n\n{LONG}\n", "fresh.txt")])
     refresh = browser.refresh()
     assert refresh.new_ids == ["another-fresh-paper"]
     assert browser.papers["another-fresh-paper"].abstract == LONG.strip()
@@ -213,7 +243,7 @@ async def test_the_browser_saves_its_index_and_the_next_start_loads_it(
     assert (folder / "search-index.bin").exists()
     found_again, indexed_again = await start()
     assert found_again == found and indexed_again == 0
-    Library.open(folder).import_parsed([parse_text(f"A Paper About Quokkas\n\n{LONG}\n", "new.txt")])
+    import_results(Library.open(folder), [parse_text(f"A Paper About Quokkas\n\n{LONG}\n", "new.txt")])
     found_new, indexed_new = await start()
     assert expected <= set(found_new) and indexed_new == 1  # only the new paper's abstract
 

@@ -194,7 +194,7 @@ def test_list_query_ranks_and_warns_on_stderr(home: Path) -> None:
 
 def test_list_saves_the_search_index_and_answers_the_same_from_it(home: Path, tmp_path: Path) -> None:
     """`list` builds the index once and saves it; the next `list` loads it, answering exactly
-    as before; an import adds its papers to the saved index."""
+    as before; papers imported since are found too."""
     from paperdeck.store.index_file import read_snapshot
 
     query = ("list", "--json", "gausian splating")  # a typo: fuzzy matching, abstracts too
@@ -210,9 +210,8 @@ def test_list_saves_the_search_index_and_answers_the_same_from_it(home: Path, tm
     dump.write_text("Gaussian Splatting For Quokkas\n\n" + "We splat quokkas with gaussians, at length. " * 4 + "\n")
     imported = run("import", str(dump), home=home)
     assert imported.returncode == 0, imported.stderr
-    grown = read_snapshot(saved)  # the import brought the saved index up to date itself
-    assert grown is not None and grown.ids == [*snapshot.ids, "gaussian-splatting-for-quokkas"]
-    assert grown.unindexed == snapshot.unindexed
-    stamp = saved.stat().st_mtime_ns
+    # An import leaves the cache alone (rewriting 66 MB of index at 100k papers cost more than
+    # the import); the next search indexes the few papers added since.
+    assert saved.stat().st_mtime_ns == stamp
     third = run(*query, home=home)
-    assert "gaussian-splatting-for-quokkas" in third.stdout and saved.stat().st_mtime_ns == stamp
+    assert "gaussian-splatting-for-quokkas" in third.stdout

@@ -10,6 +10,7 @@ import pytest
 
 from paperdeck.store.catalog import ABSTRACTS_FILE, CATALOG_FILE
 from paperdeck.store.library import Library
+from paperdeck.store.mark_changes import MarkChange
 from paperdeck.store.marks_store import MARKS_FILE
 from paperdeck.tui.screens.modals import LibraryErrorScreen
 from tests.pilot import make_app
@@ -30,7 +31,8 @@ FILES = {
     MARKS_FILE: ("marks", "marks"),
 }
 # What each command reads: a file it never reads cannot stop it (and is left as it is).
-READS = {"list": set(FILES), "star": {CATALOG_FILE, MARKS_FILE}, "import": {CATALOG_FILE, ABSTRACTS_FILE}}
+# An import appends to the catalog journal: it reads the catalog, not the abstracts (until a fold).
+READS = {"list": set(FILES), "star": {CATALOG_FILE, MARKS_FILE}, "import": {CATALOG_FILE}}
 EXPECTED = {
     "zero-byte": "file is empty",
     "truncated": "damaged JSON",
@@ -102,7 +104,7 @@ def test_doctor_names_the_problem_and_repairs_from_backup(good_home: Path, tmp_p
 async def test_browser_shows_an_error_screen_and_leaves_the_file_untouched(library: Library, damage: str) -> None:
     """Also for files that parse but are refused: a write must never start from them."""
     paper_id = next(iter(library.papers))
-    library.set_starred(paper_id, True)
+    library.change_marks([paper_id], MarkChange(starred=True))
     app, toasts = make_app(library)
     async with app.run_test(size=(120, 30)) as pilot:
         content = damaged_bytes(damage, MARKS_FILE)

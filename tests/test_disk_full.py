@@ -18,7 +18,9 @@ from paperdeck.store import marks_store
 from paperdeck.store.dumps import parse_text
 from paperdeck.store.errors import LibraryError
 from paperdeck.store.library import Library
+from paperdeck.store.mark_changes import MarkChange
 from paperdeck.store.marks_store import JOURNAL_FILE
+from tests.conftest import import_results
 from tests.pilot import make_app, screen_of
 
 # Each step of an atomic rewrite (imports; marks when the journal is folded in) ...
@@ -75,14 +77,23 @@ def files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-STAR = lambda lib, pid: lib.set_starred(pid, True)  # noqa: E731
-TAG = lambda lib, pid: lib.add_tags(pid, ["later"])  # noqa: E731
-IMPORT = lambda lib, pid: lib.import_parsed(  # noqa: E731
-    [parse_text(f"A Paper Nobody Had Seen\n\n{ABSTRACT}\n", "new.txt")]
-)
-MERGE = lambda lib, pid: lib.import_parsed(  # noqa: E731
-    [parse_text(f"{lib.papers[pid].title}\n\n{ABSTRACT}\n  • 3 authors\n·\nJun 17 40\n", "u")]
-)
+def STAR(lib: Library, pid: str) -> object:
+    return lib.change_marks([pid], MarkChange(starred=True))
+
+
+def TAG(lib: Library, pid: str) -> object:
+    return lib.change_marks([pid], MarkChange(add_tags=("later",)))
+
+
+def IMPORT(lib: Library, pid: str) -> object:
+    return import_results(lib, [parse_text(f"A Paper Nobody Had Seen\n\n{ABSTRACT}\n", "new.txt")])
+
+
+def MERGE(lib: Library, pid: str) -> object:
+    text = f"{lib.papers[pid].title}\n\n{ABSTRACT}\n  • 3 authors\n·\nJun 17 40\n"
+    return import_results(lib, [parse_text(text, "u")])
+
+
 CASES = [
     *[(name, change, failure) for name, change in (("star", STAR), ("tag", TAG)) for failure in JOURNAL_FAILURES],
     *[(name, change, failure) for name, change in (("import", IMPORT), ("merge", MERGE)) for failure in FAILURES],
@@ -102,7 +113,7 @@ def test_refused_write_rolls_back_and_damages_nothing(
     if name == "star-compacting":
         monkeypatch.setattr(marks_store, "COMPACT_AT", 0)
     paper_id = sorted(library.papers)[0]
-    library.set_starred(sorted(library.papers)[1], True)  # so backups exist
+    library.change_marks([sorted(library.papers)[1]], MarkChange(starred=True))  # so backups exist
     before_disk = files(library.folder)
     before_marks = {pid: (m.starred, list(m.tags)) for pid, m in library.marks.items()}
     before_papers = {pid: paper.to_dict() for pid, paper in library.papers.items()}

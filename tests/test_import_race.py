@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from paperdeck.store.library import Library
+from tests.conftest import import_results
 from tests.pilot import make_app, paper_list, screen_of, type_text
 from tests.test_cli import PAPERDECK, run
 
@@ -73,7 +74,7 @@ async def test_what_an_import_merges_into_known_papers_reaches_filters_and_sorts
         block = PaperBlock(
             known.title, known.abstract + " Code: https://github.com/quokka/lab", line=1, source="up.txt", upvotes=999
         )
-        Library.open(library.folder).import_parsed([ParseResult("up.txt", [block])])
+        import_results(Library.open(library.folder), [ParseResult("up.txt", [block])])
         await pilot.press("R")
         await pilot.pause()
         screen = screen_of(app)

@@ -15,7 +15,8 @@ import pytest
 from paperdeck.store.dumps import parse_file, parse_text
 from paperdeck.store.errors import LibraryError, PaperdeckError, RefError
 from paperdeck.store.library import Library
-from paperdeck.store.models import Marks
+from paperdeck.store.mark_changes import MarkChange
+from tests.conftest import import_results
 
 LONG = "We propose a method that does things well. " * 10
 
@@ -26,10 +27,10 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def test_import_counts_and_idempotence(tmp_path: Path, seed_paths: list[Path]) -> None:
     lib = Library.open(tmp_path / "lib")
-    report = lib.import_parsed([parse_file(path) for path in seed_paths])
-    assert report.summary() == "5 files: 362 papers (362 new, 0 updated), 46 duplicates in input, 0 warnings"
+    report = import_results(lib, [parse_file(path) for path in seed_paths])
+    assert (report.papers, report.new, report.updated, report.duplicates) == (362, 362, 0, 46)
     before = snapshot(tmp_path / "lib")
-    again = lib.import_parsed([parse_file(path) for path in seed_paths])
+    again = import_results(lib, [parse_file(path) for path in seed_paths])
     assert (again.new, again.updated, again.papers) == (0, 0, 362)
     assert snapshot(tmp_path / "lib") == before
     reopened = Library.open(tmp_path / "lib")
@@ -39,12 +40,12 @@ def test_import_counts_and_idempotence(tmp_path: Path, seed_paths: list[Path]) -
 
 def test_merge_fills_missing_metadata_and_keeps_marks(tmp_path: Path) -> None:
     lib = Library.open(tmp_path / "lib")
-    lib.import_parsed([parse_text(f"Paper A\n\n{LONG}\n", "one.txt")])
+    import_results(lib, [parse_text(f"Paper A\n\n{LONG}\n", "one.txt")])
     paper_id = "paper-a"
-    lib.set_starred(paper_id, True)
-    lib.add_tags(paper_id, ["To Read"])
-    report = lib.import_parsed(
-        [parse_text(f"Paper A\n\n{LONG} https://a.github.io/x\n\n  • 3 authors\n·\nJun 17 4\n", "two.txt")]
+    lib.change_marks([paper_id], MarkChange(starred=True))
+    lib.change_marks([paper_id], MarkChange(add_tags=("To Read",)))
+    report = import_results(
+        lib, [parse_text(f"Paper A\n\n{LONG} https://a.github.io/x\n\n  • 3 authors\n·\nJun 17 4\n", "two.txt")]
     )
     assert (report.new, report.updated) == (0, 1)
     paper = Library.open(tmp_path / "lib").papers[paper_id]
@@ -54,28 +55,30 @@ def test_merge_fills_missing_metadata_and_keeps_marks(tmp_path: Path) -> None:
     marks = Library.open(tmp_path / "lib").marks_of(paper_id)
     assert marks.starred and marks.tags == ["to-read"]
     # An older sighting with fewer upvotes never lowers the count.
-    lib.import_parsed([parse_text(f"Paper A\n\n{LONG}\n\nJun 17 1\n", "three.txt")])
+    import_results(lib, [parse_text(f"Paper A\n\n{LONG}\n\nJun 17 1\n", "three.txt")])
     assert Library.open(tmp_path / "lib").papers[paper_id].upvotes == 4
 
 
 def test_marks_persist_and_tags_normalize(library: Library) -> None:
     paper_id = next(iter(library.papers))
-    library.toggle_starred(paper_id)
-    library.add_tags(paper_id, ["Diffusion", " to read ", "diffusion"])
-    library.set_read(paper_id, True)
+    library.change_marks([paper_id], MarkChange(starred=not library.marks_of(paper_id).starred))
+    library.change_marks([paper_id], MarkChange(add_tags=("Diffusion", " to read ", "diffusion")))
+    library.change_marks([paper_id], MarkChange(read=True))
     reopened = Library.open(library.folder)
     marks = reopened.marks_of(paper_id)
     assert (marks.starred, marks.tags, marks.read) == (True, ["diffusion", "to-read"], True)
-    reopened.remove_tags(paper_id, ["DIFFUSION"])
+    reopened.change_marks([paper_id], MarkChange(remove_tags=("DIFFUSION",)))
     assert Library.open(library.folder).marks_of(paper_id).tags == ["to-read"]
     assert dict(Library.open(library.folder).tag_counts()) == {"to-read": 1}
     with pytest.raises(PaperdeckError, match="empty tag"):
-        library.add_tags(paper_id, ["  "])
+        library.change_marks([paper_id], MarkChange(add_tags=("  ",)))
 
 
 def test_marks_never_rewrite_the_catalog(library: Library) -> None:
     before = library.catalog_path.stat()
-    library.toggle_starred(next(iter(library.papers)))
+    library.change_marks(
+        [next(iter(library.papers))], MarkChange(starred=not library.marks_of(next(iter(library.papers))).starred)
+    )
     after = library.catalog_path.stat()
     assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
 
@@ -92,19 +95,19 @@ def test_resolve_by_prefix(library: Library) -> None:
 def test_marks_from_another_process_are_seen_and_not_lost(library: Library) -> None:
     first, second = list(library.papers)[:2]
     other = Library.open(library.folder)
-    other.set_starred(second, True)
-    library.set_starred(first, True)  # must re-read, not overwrite the other process's star
+    other.change_marks([second], MarkChange(starred=True))
+    library.change_marks([first], MarkChange(starred=True))  # must re-read, not overwrite the other process's star
     fresh = Library.open(library.folder)
     assert fresh.marks_of(first).starred and fresh.marks_of(second).starred
     assert library.marks_of(second).starred
-    other.add_tags(first, ["x"])
+    other.change_marks([first], MarkChange(add_tags=("x",)))
     assert library.refresh().marks_changed
     assert library.marks_of(first).tags == ["x"]
 
 
 def test_refresh_sees_papers_imported_elsewhere(library: Library) -> None:
     other = Library.open(library.folder)
-    other.import_parsed([parse_text(f"Brand New Paper\n\n{LONG}\n", "new.txt")])
+    import_results(other, [parse_text(f"Brand New Paper\n\n{LONG}\n", "new.txt")])
     assert library.refresh().new_ids == ["brand-new-paper"]
     assert "brand-new-paper" in library.papers
 
@@ -144,12 +147,12 @@ def test_failed_write_rolls_back_memory(library: Library, monkeypatch: pytest.Mo
 
     monkeypatch.setattr(os, "fsync", refuse)
     with pytest.raises(LibraryError, match="No space left on device"):
-        library.set_starred(paper_id, True)
+        library.change_marks([paper_id], MarkChange(starred=True))
     monkeypatch.undo()
     assert not library.marks_of(paper_id).starred
     assert library.marks_path.read_bytes() == before
     assert not list(library.folder.glob(".tmp-*"))
-    library.set_starred(paper_id, True)
+    library.change_marks([paper_id], MarkChange(starred=True))
     assert Library.open(library.folder).marks_of(paper_id).starred
 
 
@@ -161,8 +164,8 @@ KILL_SCRIPT = textwrap.dedent(
     ids = list(lib.papers)
     i = 0
     while True:
-        lib.set_starred(ids[i % len(ids)], i % 3 != 0)
-        lib.add_tags(ids[(i * 7) % len(ids)], [f"t{i % 5}"])
+        lib.change_marks([ids[i % len(ids)]], MarkChange(starred=i % 3 != 0))
+        lib.change_marks([ids[(i * 7) % len(ids)]], MarkChange(add_tags=(f"t{i % 5}",)))
         print(i, flush=True)
         i += 1
     """
@@ -192,34 +195,43 @@ def test_stale_temp_files_are_removed_at_open(library: Library) -> None:
     assert not stale.exists()
 
 
-def test_backups_rotate_and_doctor_repairs(library: Library) -> None:
-    from paperdeck.store.backups import backup_paths, check_file, repair_file
+def test_backups_keep_three_hard_linked_generations_and_doctor_restores(library: Library) -> None:
+    """Each fold keeps the file it replaces as backup 1 — the very file (a hard link: same
+    inode, no copy) — and shifts the others down; three are kept."""
+    from paperdeck.store.backups import backup_paths
+    from paperdeck.store.doctor import check_file, examine
 
     first = next(iter(library.papers))
-    library.set_starred(first, True)
-    library.compact_marks()  # marks reach marks.json (and its backups) when the journal is folded in
-    library.add_tags(first, ["keep"])
-    library.compact_marks()
+    replaced = []
+    for tag in ("a", "b", "c", "d"):
+        replaced.append(library.marks_path.stat().st_ino)
+        library.change_marks([first], MarkChange(add_tags=(tag,)))
+        library.compact_marks()  # marks reach marks.json (and its backups) when the journal is folded in
     backups = backup_paths(library.marks_path)
-    assert backups[0].exists() and backups[1].exists()
+    assert [path.stat().st_ino for path in backups] == replaced[::-1][:3]
+    kept = sorted(path.name for path in backups[0].parent.glob("marks.json*"))
+    assert kept == sorted(path.name for path in backups)  # three, no more
     good = library.marks_path.read_bytes()
     library.marks_path.write_bytes(good[: len(good) // 2])  # torn by something outside paperdeck
     assert "damaged JSON" in (check_file(library.marks_path, "marks") or "")
-    report = repair_file(library.marks_path, "marks")
+    (report,) = [r for r in examine(library.folder, repair=True) if r.path == library.marks_path]
     assert report.repaired_from == backups[0]
     assert report.moved_aside is not None and report.moved_aside.read_bytes() == good[: len(good) // 2]
     restored = Library.open(library.folder).marks_of(first)
-    assert restored.starred  # backup 1 is the state before the last write: starred, not yet tagged
+    assert restored.tags == ["a", "b", "c"]  # backup 1 is the state before the last fold
 
 
-def test_set_marks_writes_many_papers_at_once(library: Library) -> None:
+def test_one_batch_marks_many_papers_in_one_record(library: Library) -> None:
     ids = sorted(library.papers)
-    library.set_starred(ids[0], True)  # an existing record is replaced, not duplicated
-    library.set_marks({paper_id: Marks(starred=i % 2 == 0, tags=["bulk"]) for i, paper_id in enumerate(ids[:100])})
-    library.add_tags(ids[200], ["single"])  # single-paper writes still find free record ids
+    library.change_marks([ids[0]], MarkChange(starred=True))
+    batch = library.change_marks(ids[:100], MarkChange(starred=True, add_tags=("bulk",)))
+    assert batch.count == 100 and not batch.before[ids[0]].tags and batch.before[ids[0]].starred
+    assert all(batch.after[paper_id].starred and batch.after[paper_id].tags == ["bulk"] for paper_id in ids[:100])
+    library.change_marks([ids[200]], MarkChange(add_tags=("single",)))
     reopened = Library.open(library.folder)
-    assert sum(reopened.marks_of(paper_id).starred for paper_id in ids[:100]) == 50
     assert all(reopened.marks_of(paper_id).tags == ["bulk"] for paper_id in ids[:100])
     assert reopened.marks_of(ids[200]).tags == ["single"] and len(reopened.marks) == 101
+    lines = library.marks_store.journal_path.read_bytes().splitlines()
+    assert len(lines) == 3  # one record per batch
     with pytest.raises(RefError):
-        library.set_marks({"no-such-paper": Marks(starred=True)})
+        library.change_marks(["no-such-paper"], MarkChange(starred=True))

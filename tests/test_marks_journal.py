@@ -1,8 +1,10 @@
-"""The marks journal (issue 5: a star costs an fsync'd append, not a rewrite of every mark):
-replay, torn tails, compaction, damage, and doctor."""
+"""The marks journal: a change of marks (one paper or ten thousand) is one fsynced line, the
+batch with every paper's marks before and after; replay, torn tails, folds and their
+generations, damage and doctor, undo and redo, and marks written by older versions."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import orjson
@@ -11,86 +13,97 @@ import pytest
 from paperdeck.store import marks_store
 from paperdeck.store.errors import LibraryError
 from paperdeck.store.library import Library
+from paperdeck.store.mark_changes import MarkChange
 from paperdeck.store.marks_store import JOURNAL_FILE
+from tests.conftest import REPO
+
+LEGACY = REPO / "tests" / "data" / "legacy-library"
 
 
 def journal(library: Library) -> Path:
     return library.folder / JOURNAL_FILE
 
 
-def test_a_star_is_one_appended_line_and_leaves_marks_json_alone(library: Library) -> None:
+def records(library: Library) -> list[dict]:
+    return [orjson.loads(line) for line in journal(library).read_bytes().splitlines()]
+
+
+def test_a_change_is_one_appended_batch_and_leaves_marks_json_alone(library: Library) -> None:
     before = library.marks_path.read_bytes()
     paper_id = sorted(library.papers)[0]
-    library.set_starred(paper_id, True)
-    library.add_tags(paper_id, ["later"])
+    library.change_marks([paper_id], MarkChange(starred=True))
+    library.change_marks([paper_id], MarkChange(add_tags=("later",)))
     assert library.marks_path.read_bytes() == before
-    lines = journal(library).read_bytes().splitlines()
-    assert [orjson.loads(line)["paper"] for line in lines] == [paper_id, paper_id]
-    assert orjson.loads(lines[-1])["tags"] == ["later"] and orjson.loads(lines[-1])["starred"] is True
+    first, second = records(library)
+    assert list(first["papers"]) == [paper_id] and first["papers"][paper_id]["after"]["starred"] is True
+    change = second["papers"][paper_id]
+    assert change["before"]["tags"] == [] and change["after"]["tags"] == ["later"] and change["after"]["starred"]
+    assert first["gen"] == second["gen"] == library.marks_store.generation
     reopened = Library.open(library.folder)
     assert reopened.marks_of(paper_id).starred and reopened.marks_of(paper_id).tags == ["later"]
 
 
 def test_a_torn_last_line_is_not_replayed_and_is_cut_before_the_next_append(library: Library) -> None:
     first, second = sorted(library.papers)[:2]
-    library.set_starred(first, True)
+    library.change_marks([first], MarkChange(starred=True))
     good = journal(library).read_bytes()
-    torn = orjson.dumps({"paper": second, "starred": True, "tags": [], "read": False})[:25]
+    library.change_marks([second], MarkChange(starred=True))
+    torn = journal(library).read_bytes()[len(good) : len(good) + 40]
     journal(library).write_bytes(good + torn)  # a writer killed mid-append
     reopened = Library.open(library.folder)
     assert reopened.marks_of(first).starred and not reopened.marks_of(second).starred
-    reopened.add_tags(second, ["x"])
+    reopened.change_marks([second], MarkChange(add_tags=("x",)))
     rest = journal(library).read_bytes().removeprefix(good)
-    assert rest.count(b"\n") == 1 and orjson.loads(rest)["tags"] == ["x"]  # the torn bytes are gone
+    assert rest.count(b"\n") == 1 and orjson.loads(rest)["papers"][second]["after"]["tags"] == ["x"]
     again = Library.open(library.folder)
     assert again.marks_of(second).tags == ["x"] and not again.marks_of(second).starred
 
 
-def test_the_journal_is_folded_into_marks_json_every_compact_at_lines(
+def test_the_journal_is_folded_into_marks_json_once_it_holds_compact_at_changes(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(marks_store, "COMPACT_AT", 3)
     ids = sorted(library.papers)[:7]
     before = library.marks_path.read_bytes()
     for paper_id in ids:
-        library.set_starred(paper_id, True)
-    # Lines 1-3 appended, the 4th write folded all 4 in and emptied the journal, 5-7 appended.
+        library.change_marks([paper_id], MarkChange(starred=True))
+    # Changes 1-3 appended; the 4th write first folded those 3 in, then appended; and so on.
     assert library.marks_path.read_bytes() != before
-    assert len(journal(library).read_bytes().splitlines()) == 3
-    snapshot = orjson.loads(library.marks_path.read_bytes())["marks"]
-    assert {record["paper"] for record in snapshot.values()} == set(ids[:4])
+    assert len(records(library)) == 1
+    snapshot = orjson.loads(library.marks_path.read_bytes())
+    assert {record["paper"] for record in snapshot["marks"].values()} == set(ids[:6])
+    assert len(snapshot["history"]) == 6  # the batches, kept for undo
     assert all(Library.open(library.folder).marks_of(paper_id).starred for paper_id in ids)
 
 
-def test_a_journal_left_after_a_compaction_replays_to_the_same_marks(library: Library) -> None:
-    """Crash between the new marks.json and emptying the journal: lines are whole records."""
+def test_lines_left_after_a_fold_are_of_an_older_generation_and_skipped(library: Library) -> None:
+    """Crash between the new marks.json and emptying the journal: replaying the old lines on
+    the new snapshot would undo what came after them, so they carry their generation."""
     first = sorted(library.papers)[0]
-    library.set_starred(first, True)
-    library.add_tags(first, ["a"])
-    lines = journal(library).read_bytes()
+    library.change_marks([first], MarkChange(add_tags=("a",)))
+    stale = journal(library).read_bytes()
+    library.change_marks([first], MarkChange(remove_tags=("a",), add_tags=("b",)))
     library.compact_marks()
     assert journal(library).read_bytes() == b""
-    journal(library).write_bytes(lines)
+    journal(library).write_bytes(stale)  # the fold's snapshot is in, the journal not yet emptied
     reopened = Library.open(library.folder)
-    assert reopened.marks_of(first).starred and reopened.marks_of(first).tags == ["a"]
+    assert reopened.marks_of(first).tags == ["b"]
 
 
 def test_another_process_sees_journal_marks(library: Library) -> None:
     other = Library.open(library.folder)
     paper_id = sorted(library.papers)[3]
-    other.set_starred(paper_id, True)
+    other.change_marks([paper_id], MarkChange(starred=True))
     assert library.refresh().marks_changed
     assert library.marks_of(paper_id).starred
 
 
-def test_a_damaged_line_is_one_error_naming_the_line_and_doctor_keeps_the_good_ones(
-    library: Library, tmp_path: Path
-) -> None:
+def test_a_damaged_line_is_one_error_naming_the_line_and_doctor_keeps_the_good_ones(library: Library) -> None:
     from tests.test_cli import run
 
     first, second = sorted(library.papers)[:2]
-    library.set_starred(first, True)
-    library.set_starred(second, True)
+    library.change_marks([first], MarkChange(starred=True))
+    library.change_marks([second], MarkChange(starred=True))
     lines = journal(library).read_bytes().splitlines(keepends=True)
     journal(library).write_bytes(lines[0] + b"{not json\n" + lines[1])
     with pytest.raises(LibraryError, match=rf"{JOURNAL_FILE}:2: damaged journal line"):
@@ -107,11 +120,106 @@ def test_a_damaged_line_is_one_error_naming_the_line_and_doctor_keeps_the_good_o
 def test_starred_count_follows_every_change(library: Library) -> None:
     ids = sorted(library.papers)[:3]
     assert library.starred_count() == 0
-    library.set_starred(ids[0], True)
-    library.set_starred(ids[1], True)
+    library.change_marks(ids[:2], MarkChange(starred=True))
     assert library.starred_count() == 2
-    library.set_starred(ids[0], False)
+    library.change_marks([ids[0]], MarkChange(starred=False))
     assert library.starred_count() == 1
-    Library.open(library.folder).set_starred(ids[2], True)  # another process
+    Library.open(library.folder).change_marks([ids[2]], MarkChange(starred=True))  # another process
     library.refresh()
     assert library.starred_count() == 2
+
+
+def test_undo_takes_back_only_what_the_change_altered(library: Library) -> None:
+    """Another process tags the same papers between a change and its undo: the undo removes
+    the tag it added and leaves the other one; redo puts its own tag back."""
+    ids = sorted(library.papers)[:3]
+    batch = library.change_marks(ids, MarkChange(add_tags=("batch-x",), starred=True))
+    Library.open(library.folder).change_marks(ids[:2], MarkChange(add_tags=("other",)))
+    undone = library.undo(batch)
+    assert undone is not None and undone.undo_of == batch.id and undone.label == batch.label
+    for paper_id in ids[:2]:
+        assert library.marks_of(paper_id).tags == ["other"] and not library.marks_of(paper_id).starred
+    assert library.marks_of(ids[2]).tags == []
+    redone = library.redo(batch)
+    assert redone.redo_of == batch.id
+    assert Library.open(library.folder).marks_of(ids[0]).tags == ["other", "batch-x"]
+
+
+def test_undo_without_a_batch_takes_the_latest_change_of_any_process(library: Library) -> None:
+    first, second = sorted(library.papers)[:2]
+    library.change_marks([first], MarkChange(starred=True))
+    library.change_marks([first], MarkChange(read=True), auto=True)  # the browser's own: not offered
+    other = Library.open(library.folder)
+    other.change_marks([second], MarkChange(add_tags=("t",)))
+    assert library.undo().label == "tag #t on 1 paper"  # type: ignore[union-attr]
+    assert library.undo().label == "star on 1 paper"  # type: ignore[union-attr]
+    assert library.undo() is None
+    reopened = Library.open(library.folder)
+    assert reopened.marks_of(first).read and not reopened.marks_of(first).starred
+    assert [batch.label for batch in reopened.history()][-2:] == ["tag #t on 1 paper", "star on 1 paper"]
+
+
+def test_notes_are_marks_journaled_and_undone(library: Library) -> None:
+    paper_id = sorted(library.papers)[5]
+    first = library.change_marks([paper_id], MarkChange(note="Read §3 first.\nThen \x1b[2Jthe appendix.  "))
+    assert library.marks_of(paper_id).note == "Read §3 first.\nThen the appendix."
+    library.change_marks([paper_id], MarkChange(note="changed"))
+    library.compact_marks()
+    assert Library.open(library.folder).marks_of(paper_id).note == "changed"
+    library.undo()
+    assert Library.open(library.folder).marks_of(paper_id).note == "Read §3 first.\nThen the appendix."
+    library.undo(first)
+    assert Library.open(library.folder).marks_of(paper_id).note == ""
+
+
+def test_a_library_of_the_previous_version_is_upgraded_once_and_keeps_everything(tmp_path: Path) -> None:
+    """Files written by main before this version (tests/data/legacy-library: marks.json
+    schema 1 plus per-paper journal lines): every mark survives the upgrade, notes then added
+    survive a fold, and the old version can no longer fold the journal (it would drop notes)."""
+    folder = tmp_path / "lib"
+    shutil.copytree(LEGACY, folder)
+    expected = {
+        "anchored-supervised-fine-tuning": (True, ["thesis"], False),
+        "dynamic-loss-based-sample-reweighting-for-improved-large-language-model-pretraining": (
+            False,
+            ["to-read", "gs"],
+            False,
+        ),
+        "evil-52-c-zxzpba-clipboard-title-31mred": (False, [], True),
+        "flexvar-flexible-visual-autoregressive-modeling-without-residual-prediction": (True, ["later"], False),
+        "inception-v4-inception-resnet-and-the-impact-of-residual-connections-on-learning": (True, [], False),
+    }
+    library = Library.open(folder)
+    found = {paper_id: (m.starred, m.tags, m.read) for paper_id, m in library.marks.items() if not m.is_empty}
+    assert found == expected
+    snapshot = orjson.loads(library.marks_path.read_bytes())
+    assert snapshot["_meta"]["1"]["schema"] == 2 and journal(library).read_bytes() == b""
+    upgraded = library.marks_path.read_bytes()
+    Library.open(folder)
+    assert library.marks_path.read_bytes() == upgraded  # once
+    paper_id = "anchored-supervised-fine-tuning"
+    library.change_marks([paper_id], MarkChange(note="keep me"))
+    library.compact_marks()
+    assert Library.open(folder).marks_of(paper_id).note == "keep me"
+    # The previous version reads marks schema 1 only: it refuses this file (NewerSchemaError,
+    # tests/test_library.py) instead of folding the journal without the notes.
+    assert orjson.loads(library.marks_path.read_bytes())["_meta"]["1"]["schema"] > 1
+
+
+def test_old_journal_lines_and_unknown_keys_keep_notes_through_a_fold(library: Library) -> None:
+    """Lines of one paper's whole marks (the previous format) next to batches, one of them
+    with a key a newer version wrote: folding keeps every note and the unknown key."""
+    first, second = sorted(library.papers)[:2]
+    library.change_marks([first], MarkChange(note="first note"))
+    old_line = {"paper": second, "starred": True, "tags": ["old"], "read": False, "updated": 1.0}
+    newer = {"paper": second, "starred": True, "tags": ["old"], "read": False, "note": "n", "colour": "red"}
+    generation = library.marks_store.generation
+    with journal(library).open("ab") as handle:
+        handle.write(orjson.dumps({**old_line, "gen": generation}) + b"\n")
+        handle.write(orjson.dumps({**newer, "gen": generation}) + b"\n")
+    reopened = Library.open(library.folder)
+    reopened.compact_marks()
+    again = Library.open(library.folder)
+    assert again.marks_of(first).note == "first note"
+    assert again.marks_of(second).note == "n" and again.marks_of(second).extra == {"colour": "red"}
+    assert again.marks_of(second).tags == ["old"]

@@ -27,6 +27,7 @@ from textual.strip import Strip
 from textual.widgets._footer import FooterKey
 
 from paperdeck.store.library import Library
+from paperdeck.store.mark_changes import MarkChange
 from paperdeck.tui import textual_fixes
 from paperdeck.tui.app import SECTIONS, PaperdeckApp
 from paperdeck.tui.screens.help import HelpScreen
@@ -218,7 +219,7 @@ async def test_text_that_looks_like_markup_is_shown_as_text(library: Library) ->
     """Found by the reliability monkey (seed 2): a tag typed with `[` crashed the tag editor's
     hint with a MarkupError. Tags, queries, titles and messages are plain text everywhere."""
     paper_id = next(iter(library.papers))
-    library.add_tags(paper_id, ["x[/]y", "[b]", "[link=file:///x]z"])
+    library.change_marks([paper_id], MarkChange(add_tags=("x[/]y", "[b]", "[link=file:///x]z")))
     app, _ = make_app(library)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("t", "escape", "T", "escape", "b", "b", "slash", "left_square_bracket", "slash", "enter")

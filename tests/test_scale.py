@@ -11,6 +11,7 @@ import pytest
 
 from paperdeck.store.dumps import PaperBlock, ParseResult
 from paperdeck.store.library import Library
+from tests.conftest import import_results
 from tests.pilot import make_app, paper_list, screen_of, type_text
 
 SIZE = 100_000
@@ -28,7 +29,7 @@ def big_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
         abstract = f"We study {topic} at scale and report results for setting {number}. " * 3
         blocks.append(PaperBlock(title, abstract, line=number * 2 + 1, source="big.txt"))
     folder = tmp_path_factory.mktemp("big") / "lib"
-    Library.open(folder).import_parsed([ParseResult("big.txt", blocks)])
+    import_results(Library.open(folder), [ParseResult("big.txt", blocks)])
     return folder
 
 

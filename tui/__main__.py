@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from paperdeck.store.errors import PaperdeckError, RefError
 from paperdeck.store.library import Library
 from paperdeck.store.locations import library_dir, sample_dumps
-from paperdeck.tui import commands
+from paperdeck.tui.cli import marks, papers
+from paperdeck.tui.cli.output import warn
 
 SORT_CHOICES = ("relevance", "date", "upvotes", "title", "added")
 CANDIDATES_SHOWN = 20  # an ambiguous prefix lists this many ids, then says how many more
@@ -60,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--limit", type=int, metavar="N", help="at most N papers")
     lst.add_argument("--json", action="store_true", help="JSON output")
     show = add("show", "show one paper")
-    show.add_argument("ref", metavar="REF", help="paper id or unique id prefix")
+    show.add_argument("ref", metavar="REF", help="paper id, unique id prefix or arXiv id")
     show.add_argument("--json", action="store_true")
     for name, help_text in (
         ("star", "star a paper"),
@@ -78,12 +79,15 @@ def build_parser() -> argparse.ArgumentParser:
     link = add("link", "print a paper's primary link")
     link.add_argument("ref", metavar="REF")
     link.add_argument("--all", action="store_true", help="every link with its kind")
+    undo = add("undo", "undo the latest change of marks made by any paperdeck process")
+    undo.add_argument("--list", action="store_true", help="show the last 20 changes instead")
+    undo.add_argument("--json", action="store_true")
     doctor = add("doctor", "check the library files; --repair restores damaged ones from the automatic backups")
     doctor.add_argument("--repair", action="store_true", help="restore damaged files from their newest good backup")
     return parser
 
 
-# Commands that print or search every abstract; `show` reads its one from disk, the rest none.
+# Commands that search every abstract; `show` reads its one from disk, the rest none.
 NEED_ABSTRACTS = ("list",)
 
 
@@ -95,7 +99,8 @@ def open_library(
     `load_abstracts()` (commands that show none, and the browser's first frame)."""
     library = Library.open(library_dir(folder_override), abstracts=abstracts)
     if library.is_new and with_sample:
-        report = library.import_parsed(commands.parse_inputs([str(path) for path in sample_dumps()]))
+        results = papers.parse_inputs([str(path) for path in sample_dumps()])
+        report = library.add_papers(paper for result in results for paper in result.papers())
         return library, f"Loaded {report.new} sample papers; import your own with `paperdeck import FILE`"
     return library, None
 
@@ -106,24 +111,28 @@ def run(argv: Sequence[str]) -> int:
     command = args.command or "browse"
     if command == "import":
         # Parse everything first: bad input must leave the library (even its folder) as it was.
-        results = commands.parse_inputs(args.files)
-        return commands.cmd_import(args, open_library(args.library, with_sample=False)[0], results)
+        results = papers.parse_inputs(args.files)
+        library = open_library(args.library, with_sample=False, abstracts=False)[0]
+        return papers.cmd_import(args, library, results)
     if command == "doctor":
-        return commands.cmd_doctor(args, library_dir(args.library))
+        from paperdeck.tui.cli.doctor import cmd_doctor
+
+        return cmd_doctor(args, library_dir(args.library))
     library, welcome = open_library(args.library, abstracts=command in NEED_ABSTRACTS)
     if command == "browse":
         from paperdeck.tui.app import run_browser  # Textual loads only when the browser is wanted
 
         return run_browser(library, welcome)
     if welcome:
-        commands.warn(welcome)
+        warn(welcome)
     handlers = {
-        "list": commands.cmd_list,
-        "show": commands.cmd_show,
-        "tags": commands.cmd_tags,
-        "link": commands.cmd_link,
+        "list": papers.cmd_list,
+        "show": papers.cmd_show,
+        "tags": papers.cmd_tags,
+        "link": papers.cmd_link,
+        "undo": marks.cmd_undo,
     }
-    handler = handlers.get(command, commands.cmd_mark)
+    handler = handlers.get(command, marks.cmd_mark)
     return handler(args, library)
 
 
@@ -132,15 +141,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(sys.argv[1:] if argv is None else argv)
     except RefError as error:
-        commands.warn(f"paperdeck: {error}")
+        warn(f"paperdeck: {error}")
         shown = error.candidates[:CANDIDATES_SHOWN]
         for candidate in shown:
-            commands.warn(f"  {candidate}")
+            warn(f"  {candidate}")
         if len(error.candidates) > len(shown):
-            commands.warn(f"  … and {len(error.candidates) - len(shown)} more")
+            warn(f"  … and {len(error.candidates) - len(shown)} more")
         return 1
     except PaperdeckError as error:
-        commands.warn(f"paperdeck: {error}")
+        warn(f"paperdeck: {error}")
         return 1
     except KeyboardInterrupt:
         return 130

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from paperdeck.store.errors import PaperdeckError
 from paperdeck.store.links import is_safe_url
+from paperdeck.store.mark_changes import MarkChange
 from paperdeck.store.models import Paper
 from paperdeck.store.search import SORTS
 from paperdeck.tui.clipboard import copy_text, osc52_possible
@@ -39,9 +40,9 @@ class PaperActions(_Base):
             self.notify("No paper highlighted", severity="warning")
         return paper
 
-    def _mark(self, paper: Paper, change: str, *args: object) -> bool:
+    def _mark(self, paper: Paper, change: MarkChange) -> bool:
         try:
-            getattr(self.library, change)(paper.id, *args)
+            self.library.change_marks([paper.id], change)
         except PaperdeckError as error:
             self.notify(str(error), severity="error", timeout=8)
             return False
@@ -54,7 +55,7 @@ class PaperActions(_Base):
         if paper is None:
             return
         starred = not self.library.marks_of(paper.id).starred
-        if self._mark(paper, "set_starred", starred):
+        if self._mark(paper, MarkChange(starred=starred)):
             self.notify(f'{"★ Starred" if starred else "☆ Unstarred"} "{_short(paper)}"')
 
     def action_toggle_read(self) -> None:
@@ -63,7 +64,7 @@ class PaperActions(_Base):
         if paper is None:
             return
         read = not self.library.marks_of(paper.id).read
-        if self._mark(paper, "set_read", read):
+        if self._mark(paper, MarkChange(read=read)):
             self.notify(f'Marked {"read" if read else "unread"}: "{_short(paper)}"')
 
     def action_add_tags(self) -> None:
@@ -73,7 +74,7 @@ class PaperActions(_Base):
             return
 
         def done(tags: list[str] | None) -> None:
-            if tags and self._mark(paper, "add_tags", tags):
+            if tags and self._mark(paper, MarkChange(add_tags=tuple(tags))):
                 self.notify(
                     f'Tagged "{_short(paper)}": {" ".join("#" + t for t in self.library.marks_of(paper.id).tags)}'
                 )
@@ -93,7 +94,7 @@ class PaperActions(_Base):
             return
 
         def done(tag: str | None) -> None:
-            if tag and self._mark(paper, "remove_tags", [tag]):
+            if tag and self._mark(paper, MarkChange(remove_tags=(tag,))):
                 self.notify(f'Removed #{tag} from "{_short(paper)}"')
 
         from paperdeck.tui.screens.modals import TagRemover

@@ -20,6 +20,7 @@ from typing import Any
 import orjson
 
 from paperdeck.store.library import Library
+from paperdeck.store.mark_changes import MarkChange
 from paperdeck.tui.app import PaperdeckApp
 from paperdeck.tui.config import Config
 from paperdeck.tui.screens.main import MainScreen
@@ -133,10 +134,10 @@ async def probe(folder: Path, spawned: float) -> dict[str, Any]:
         stars, tags = [], []
         for paper_id in ids:
             started = time.perf_counter()
-            library.toggle_starred(paper_id)
+            library.change_marks([paper_id], MarkChange(starred=not library.marks_of(paper_id).starred))
             stars.append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
-            library.add_tags(paper_id, ["bench"])
+            library.change_marks([paper_id], MarkChange(add_tags=("bench",)))
             tags.append((time.perf_counter() - started) * 1000)
         result["star_ms"], result["tag_ms"] = stars, tags
         result["rss_mb"] = rss_mb()

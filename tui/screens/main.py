@@ -20,6 +20,7 @@ from textual.widgets import Footer
 from paperdeck.store.errors import LibraryError, PaperdeckError
 from paperdeck.store.index_file import load_or_start_index, save_if_more_complete
 from paperdeck.store.library import Library
+from paperdeck.store.mark_changes import MarkChange
 from paperdeck.store.models import Marks, Paper
 from paperdeck.store.search import SORTS, SearchIndex, SearchResult, load_fuzzy_matching
 from paperdeck.tui.actions import PaperActions
@@ -355,7 +356,7 @@ class MainScreen(PaperActions, Screen[None]):
         if self.library.marks_of(paper_id).read:
             return
         try:
-            self.library.set_read(paper_id, True)
+            self.library.change_marks([paper_id], MarkChange(read=True), auto=True)
         except PaperdeckError as error:
             self.notify(str(error), severity="error")
             return

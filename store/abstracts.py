@@ -1,0 +1,135 @@
+"""abstracts.json: every paper's abstract, one per line, apart from the catalog.
+
+The browser's first frame needs titles and list metadata, not abstracts, which are three
+quarters of the bytes: with both in one file, 100,000 papers took 1.4 s to parse before
+anything could be painted. So the abstracts live in a TinyDB file of their own, still plain
+JSON but laid out one record per line, so that the browser can note where each line is and read
+an abstract from disk when it is shown instead of holding 140 MB of them.
+"""
+
+from __future__ import annotations
+
+import os
+from array import array
+from collections.abc import Iterable
+from itertools import repeat
+from pathlib import Path
+
+import orjson
+
+from paperdeck.store.clean import clean_block
+from paperdeck.store.errors import LibraryError
+from paperdeck.store.schema import META_TABLE, check_meta, meta_table
+
+ABSTRACTS_FILE = "abstracts.json"
+ABSTRACTS_TABLE = "abstracts"
+ABSTRACTS_OPENING = b'"abstracts":{'
+ABSTRACTS_CLOSING = b"}}"
+
+
+def abstracts_payload(texts: Iterable[tuple[int, str, str]], generation: int) -> list[bytes]:
+    """The file's bytes, in pieces (joining them first copied 140 MB twice at 100k papers),
+    for (doc id, paper id, abstract) in doc order."""
+    pieces = [b'{"_meta":' + orjson.dumps(meta_table("abstracts", generation)) + b",\n" + ABSTRACTS_OPENING]
+    separator = b"\n"
+    for doc_id, paper_id, text in texts:
+        pieces.append(b'%s"%d":%s' % (separator, doc_id, orjson.dumps({"id": paper_id, "text": text})))
+        separator = b",\n"
+    pieces.append(b"\n" + ABSTRACTS_CLOSING)
+    return pieces
+
+
+def read_all(tables: dict[str, object] | None, path: Path, papers: int, suspect: bool) -> dict[str, str]:
+    """paper id -> abstract from a parsed abstracts file (cleaned of control characters when
+    the bytes may hold some); LibraryError for a missing or damaged one."""
+    if check_meta(tables, path, "abstracts") == 0:
+        raise missing(path, papers)
+    assert tables is not None
+    try:
+        records = tables.get(ABSTRACTS_TABLE, {}).values()  # type: ignore[attr-defined]
+        texts = {record["id"]: record["text"] for record in records}
+    except (KeyError, TypeError, AttributeError):
+        raise LibraryError(f"{path}: an abstract record has the wrong shape; run `paperdeck doctor`") from None
+    if suspect:
+        texts = {paper_id: clean_block(text) if isinstance(text, str) else text for paper_id, text in texts.items()}
+    return texts
+
+
+def missing(path: Path, papers: int) -> LibraryError:
+    """The error for an abstracts file that is not there although the catalog lists papers."""
+    return LibraryError(f"{path}: missing (the catalog lists {papers} papers); run `paperdeck doctor`")
+
+
+class Spans:
+    """doc id -> (offset, length) of its abstract on disk, in two arrays indexed by doc id
+    (doc ids count up from 1): 12 bytes a paper, where a dict of tuples took ~170 (17 MB of
+    the browser's memory at 100k papers)."""
+
+    LARGEST_ID = 50_000_000  # a bigger id is not from `abstracts_payload`: the file is read whole
+
+    def __init__(self) -> None:
+        self._offsets = array("q")
+        self._lengths = array("i")
+
+    def add(self, doc_id: int, offset: int, length: int) -> None:
+        """Note where one abstract is."""
+        missing_slots = doc_id + 1 - len(self._offsets)
+        if missing_slots > 0:
+            self._offsets.extend(repeat(-1, missing_slots))
+            self._lengths.extend(repeat(0, missing_slots))
+        self._offsets[doc_id] = offset
+        self._lengths[doc_id] = length
+
+    def get(self, doc_id: int) -> tuple[int, int] | None:
+        """(offset, length) of a doc id's abstract, None if the file has none."""
+        if 0 <= doc_id < len(self._offsets) and self._offsets[doc_id] >= 0:
+            return self._offsets[doc_id], self._lengths[doc_id]
+        return None
+
+
+def find_spans(fd: int) -> Spans | None:
+    """Where each record line of an abstracts file written by `abstracts_payload` is; None
+    when the file is laid out otherwise (or damaged: it is then parsed whole, which names the
+    problem)."""
+    spans = Spans()
+    with open(os.dup(fd), "rb") as handle:
+        header = handle.readline()
+        if not header.startswith(b'{"_meta":') or handle.readline().rstrip(b"\n") != ABSTRACTS_OPENING:
+            return None
+        offset = handle.tell()
+        closed = False
+        for line in handle:
+            if line.rstrip(b"\n") == ABSTRACTS_CLOSING:
+                closed = True
+                break
+            colon = line.find(b'":')
+            if not line.startswith(b'"') or colon < 0 or not line[1:colon].isdigit():
+                return None
+            doc_id = int(line[1:colon])
+            if doc_id > Spans.LARGEST_ID:
+                return None
+            length = len(line) - (colon + 2)
+            if line.endswith(b",\n"):
+                length -= 2
+            elif line.endswith(b"\n"):
+                length -= 1
+            spans.add(doc_id, offset + colon + 2, length)
+            offset += len(line)
+    return spans if closed else None
+
+
+def read_one(fd: int, span: tuple[int, int], paper_id: str) -> str:
+    """The abstract at `span` if it is `paper_id`'s ("" otherwise), cleaned of control characters."""
+    start, length = span
+    try:
+        record = orjson.loads(os.pread(fd, length, start))
+    except (OSError, orjson.JSONDecodeError):
+        return ""
+    if not isinstance(record, dict) or record.get("id") != paper_id or not isinstance(record.get("text"), str):
+        return ""
+    return clean_block(record["text"])
+
+
+def empty_file() -> dict[str, object]:
+    """The tables of a new, empty abstracts file."""
+    return {META_TABLE: meta_table("abstracts"), ABSTRACTS_TABLE: {}}

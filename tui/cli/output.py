@@ -1,0 +1,48 @@
+"""How the commands print: every line of paper text goes through `printable`, so a control
+character that reached the library some other way still never reaches the terminal."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+
+from paperdeck.store.clean import json_safe, printable
+from paperdeck.store.models import Marks, Paper
+
+
+def emit(line: str) -> None:
+    """One line of plain output (newlines and tabs kept, any other control character shown
+    as a symbol). Plain writes, not rich: rich would expand tabs and wrap."""
+    sys.stdout.write(printable(line, multiline=True) + "\n")
+
+
+def emit_fields(fields: Iterable[str]) -> None:
+    """One tab-separated line; a tab inside a field is shown, never taken for a separator."""
+    sys.stdout.write("\t".join(printable(field) for field in fields) + "\n")
+
+
+def warn(line: str) -> None:
+    """One line on standard error. Plain writes, not rich: `import` and the other quick
+    commands need not import rich's console (~25 ms of each run)."""
+    sys.stderr.write(printable(line) + "\n")
+
+
+def print_json(data: Any) -> None:
+    """JSON on stdout, one document, UTF-8; DEL and C1 escaped like C0 (store.clean.json_safe)."""
+    sys.stdout.buffer.write(json_safe(orjson.dumps(data, option=orjson.OPT_INDENT_2)) + b"\n")
+    sys.stdout.flush()
+
+
+def paper_record(paper: Paper, marks: Marks) -> dict[str, Any]:
+    """The JSON object of a paper for scripts: every field, its marks and its primary link."""
+    record = paper.to_dict()
+    primary = paper.primary_link
+    record["primary_link"] = primary.url if primary else None
+    record["starred"] = marks.starred
+    record["tags"] = list(marks.tags)
+    record["read"] = marks.read
+    record["note"] = marks.note
+    return record
