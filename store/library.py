@@ -12,7 +12,7 @@ import dataclasses
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,7 +82,7 @@ class Library:
         return self.marks_store.marks
 
     @property
-    def papers(self) -> dict[str, Paper]:
+    def papers(self) -> MutableMapping[str, Paper]:
         """Every paper by id. Abstracts are "" until `load_abstracts()` (list metadata first)."""
         return self.catalog.papers
 
@@ -109,13 +109,19 @@ class Library:
         """A paper's abstract, from memory or from disk ("" until available)."""
         return self.catalog.abstract_of(paper_id)
 
+    def read_abstract(self, paper_id: str) -> str:
+        """One paper's abstract, read alone from disk if need be (`show`)."""
+        return self.catalog.read_abstract(paper_id)
+
     # --- opening and loading -------------------------------------------------------------
 
     @classmethod
-    def open(cls, folder: Path | str, *, create: bool = True, abstracts: bool = True) -> Library:
+    def open(cls, folder: Path | str, *, create: bool = True, abstracts: bool = True, lazy: bool = False) -> Library:
         """Load the library in `folder`, creating an empty one if `create` and it is missing.
         With `abstracts=False` papers come without their abstracts until `load_abstracts()`
-        (the browser's first frame needs only titles: 3/4 of the bytes are abstracts).
+        (the browser's first frame needs only titles: 3/4 of the bytes are abstracts); with
+        `lazy` a paper is made from its catalog line only when asked for (commands that touch
+        a few papers of 100,000).
 
         A library written by an older paperdeck is upgraded in place, atomically, on first
         open (when the folder is writable; otherwise it is read as it is). Raises LibraryError
@@ -130,7 +136,7 @@ class Library:
             # Temp files of a writer killed mid-write; writers hold this lock, so none is live.
             with folder_lock(library.folder):
                 remove_stale_temps(library.folder)
-        library.catalog.load()
+        library.catalog.load(lazy=lazy)
         library.marks_store.load()
         if library.catalog.needs_fold or library.marks_store.schema < 2:
             library._upgrade()

@@ -5,9 +5,11 @@ of marks — one paper or ten thousand — is one line appended to `marks.journa
 batch, with each paper's marks before and after (store/mark_changes.py). Once the journal holds
 `COMPACT_AT` papers' changes it is folded into a new snapshot before the next append.
 
-The snapshot keeps the last batches as the undo history, so that `paperdeck undo` can take back
-the latest change of any process after a fold. Its schema is 2: a paperdeck that knows only
-schema 1 refuses the file instead of folding the journal and dropping notes it cannot read.
+A fold moves the journal's batches into marks-history.json, the undo history, so that
+`paperdeck undo` can take back the latest change of any process after a fold; it is read only
+by undo (a 10,000-paper bulk change is 2 MB of it, which no star should parse). The snapshot's
+schema is 2: a paperdeck that knows only schema 1 refuses the file instead of folding the
+journal and dropping notes it cannot read.
 """
 
 from __future__ import annotations
@@ -26,22 +28,23 @@ from paperdeck.store.journal import Journal
 from paperdeck.store.mark_changes import MarkBatch
 from paperdeck.store.models import Marks
 from paperdeck.store.schema import META_TABLE, check_meta, generation_of, meta_table
-from paperdeck.store.storage import AtomicStorage
+from paperdeck.store.storage import AtomicStorage, load_json_file, write_files
 
 MARKS_FILE = "marks.json"
 JOURNAL_FILE = "marks.journal"
+HISTORY_FILE = "marks-history.json"
 MARKS_TABLE = "marks"
-HISTORY_TABLE = "history"
+HISTORY_TABLE = "batches"
 COMPACT_AT = 1000  # papers' changes in the journal; replaying 1,000 at start takes ~3 ms
 HISTORY_BATCHES = 200  # undo levels kept across processes (the browser keeps its own too)
 HISTORY_PAPERS = 50_000  # ... and at most this many papers' changes in them (a 10k bulk is 2 MB)
 
 
 def _valid_line(record: dict[str, Any]) -> bool:
-    """A batch, or a line of schema 1's journal (one paper's whole marks)."""
+    """A batch, or a line of schema 1's journal (one paper's whole marks). Batches are checked
+    paper by paper when replayed: a 10,000-paper batch was decoded twice otherwise."""
     if "batch" in record:
-        MarkBatch.from_record(record)
-        return True
+        return isinstance(record["papers"], dict) and isinstance(record["time"], int | float)
     if isinstance(record.get("paper"), str):
         Marks.from_dict(record)
         return True
@@ -62,7 +65,8 @@ class MarksStore:
         self.marks: dict[str, Marks] = {}
         self.generation = 0
         self.schema = 0
-        self._history: list[dict[str, Any]] = []  # batch records: the snapshot's, then the journal's
+        self.history_path = self.path.with_name(HISTORY_FILE)
+        self._journal_batches: list[dict[str, Any]] = []  # batch records of the journal, not folded yet
         self._starred: int | None = None  # counted on demand, forgotten whenever marks change
         self._doc_ids: dict[str, int] = {}
         self._db = TinyDB(self.path, storage=AtomicStorage)
@@ -83,7 +87,7 @@ class MarksStore:
 
     def create(self) -> None:
         """Write an empty snapshot (call under the folder lock)."""
-        self._storage.write({META_TABLE: meta_table("marks"), MARKS_TABLE: {}, HISTORY_TABLE: {}})
+        self._storage.write({META_TABLE: meta_table("marks"), MARKS_TABLE: {}})
         self.schema = 2
 
     def changed_on_disk(self) -> bool:
@@ -100,33 +104,40 @@ class MarksStore:
             # empties the journal, so this order never pairs an old snapshot with an emptied journal.
             lines = self.journal.read()
             tables = self._storage.read()
-            marks, doc_ids, history = self._read_snapshot(tables)
+            marks, doc_ids = self._read_snapshot(tables)
         except LibraryError:
             self._storage.forget()
             raise
         generation = generation_of(tables)
         replayed = 0
-        for line in lines:
-            if line.get("gen", 0) != generation:
-                continue  # already folded into the snapshot
-            if "batch" in line:
-                for paper_id, change in line["papers"].items():
-                    marks[paper_id] = Marks.from_dict(change["after"])
-                history.append(line)
-                replayed += len(line["papers"])
-            else:
-                marks[line["paper"]] = Marks.from_dict(line)
-                replayed += 1
-        self.marks, self._doc_ids, self._history = marks, doc_ids, history
+        batches = []
+        try:
+            for line in lines:
+                if line.get("gen", 0) != generation:
+                    continue  # already folded into the snapshot
+                if "batch" in line:
+                    for paper_id, change in line["papers"].items():
+                        marks[paper_id] = Marks.from_dict(change["after"])
+                    batches.append(line)
+                    replayed += len(line["papers"])
+                else:
+                    marks[line["paper"]] = Marks.from_dict(line)
+                    replayed += 1
+        except (KeyError, TypeError, ValueError, AttributeError):
+            self._storage.forget()
+            raise LibraryError(
+                f"{self.journal.path}: a marks record has the wrong shape; run `paperdeck doctor`"
+            ) from None
+        self.marks, self._doc_ids, self._journal_batches = marks, doc_ids, batches
         self.generation = generation
         self._starred = None
         self._journal_papers = replayed
 
-    def _read_snapshot(self, tables: dict[str, Any] | None) -> tuple[dict[str, Marks], dict[str, int], list[Any]]:
+    def _read_snapshot(self, tables: dict[str, Any] | None) -> tuple[dict[str, Marks], dict[str, int]]:
         marks: dict[str, Marks] = {}
         doc_ids: dict[str, int] = {}
         if tables is None:
-            return marks, doc_ids, []
+            return marks, doc_ids
         self.schema = check_meta(tables, self.path, "marks")
         try:
             for key, record in tables.get(MARKS_TABLE, {}).items():
@@ -136,15 +147,29 @@ class MarksStore:
                     loaded.tags = [tag for tag in map(clean_line, loaded.tags) if tag]
                 marks[paper_id] = loaded
                 doc_ids[paper_id] = int(key)
-            history = [tables[HISTORY_TABLE][key] for key in sorted(tables.get(HISTORY_TABLE, {}), key=int)]
         except (KeyError, TypeError, ValueError, AttributeError):
             raise LibraryError(f"{self.path}: a marks record has the wrong shape; run `paperdeck doctor`") from None
-        return marks, doc_ids, history
+        return marks, doc_ids
+
+    def _folded_batches(self) -> list[dict[str, Any]]:
+        """The batches of earlier folds (marks-history.json); [] when missing or unreadable:
+        it only serves undo, and a damaged one must not stop marking."""
+        try:
+            tables = load_json_file(self.history_path)
+        except LibraryError:
+            return []
+        table = (tables or {}).get(HISTORY_TABLE, {})
+        return [table[key] for key in sorted(table, key=int)] if isinstance(table, dict) else []
 
     def history(self) -> list[MarkBatch]:
-        """The batches kept for undo, oldest first (records of a damaged shape are skipped)."""
+        """The batches kept for undo, oldest first (records of a damaged shape are skipped;
+        one a crash left both folded and in the journal counts once)."""
         batches = []
-        for record in self._history:
+        seen: set[str] = set()
+        for record in [*self._folded_batches(), *self._journal_batches]:
+            if not isinstance(record, dict) or record.get("batch") in seen:
+                continue
+            seen.add(record.get("batch"))  # type: ignore[arg-type]
             try:
                 batches.append(MarkBatch.from_record(record))
             except (KeyError, TypeError, ValueError, AttributeError):
@@ -163,7 +188,7 @@ class MarksStore:
         record = batch.to_record(self.generation)
         self.journal.append(orjson.dumps(record) + b"\n")
         self.marks.update(batch.after)
-        self._history.append(record)
+        self._journal_batches.append(record)
         self._starred = None
         self._journal_papers += batch.count
 
@@ -181,16 +206,28 @@ class MarksStore:
                     doc_id, next_free = next_free, next_free + 1
                 taken.add(doc_id)
                 doc_ids[paper_id] = doc_id
-        history = _trimmed(self._history)
         generation = self.generation + 1
         tables = {
             META_TABLE: meta_table("marks", generation),
             MARKS_TABLE: {str(doc_ids[paper_id]): {"paper": paper_id, **m.to_dict()} for paper_id, m in kept.items()},
-            HISTORY_TABLE: {str(number): record for number, record in enumerate(history, start=1)},
         }
-        self._storage.write(tables)  # LibraryError: nothing changed, memory is as before
+        files = [(self.path, orjson.dumps(tables))]
+        if self._journal_batches:
+            history = _trimmed([*self._folded_batches(), *self._journal_batches])
+            table = {str(number): record for number, record in enumerate(history, start=1)}
+            # The history first: a crash between the renames leaves its batches in the journal
+            # too, and `history` counts each once.
+            history_tables = {META_TABLE: meta_table("history"), HISTORY_TABLE: table}
+            files.insert(0, (self.history_path, orjson.dumps(history_tables)))
+        keep = [self.path] if self._storage.may_keep_backup() else []
+        try:
+            write_files(files, backups=keep)
+        except LibraryError:
+            self._storage.forget()
+            raise  # nothing changed, memory is as before
+        self._storage.wrote(tables)
         self._doc_ids = {paper_id: doc_ids[paper_id] for paper_id in kept}
-        self._history = history
+        self._journal_batches = []
         self.generation, self.schema = generation, 2
         self.journal.empty()
         self._journal_papers = 0
@@ -216,4 +253,4 @@ def new_batch_id() -> str:
 
 def empty_snapshot() -> bytes:
     """The bytes of a marks file without marks (doctor's last resort: the journal keeps the rest)."""
-    return orjson.dumps({META_TABLE: meta_table("marks"), MARKS_TABLE: {}, HISTORY_TABLE: {}})
+    return orjson.dumps({META_TABLE: meta_table("marks"), MARKS_TABLE: {}})

@@ -324,12 +324,13 @@ class Marks:
         """Rebuild marks from the marks-file form (a journal line's `paper` key is not a mark)."""
         note = data.get("note", "")
         return cls(
-            starred=bool(data.get("starred", False)),
-            tags=[str(tag) for tag in data.get("tags", ())],
-            read=bool(data.get("read", False)),
-            updated=float(data.get("updated", 0.0)),
-            note=note if isinstance(note, str) else "",
-            extra={key: value for key, value in data.items() if key not in _MARK_KEYS},
+            bool(data.get("starred", False)),
+            [str(tag) for tag in data.get("tags", ())],
+            bool(data.get("read", False)),
+            float(data.get("updated", 0.0)),
+            note if isinstance(note, str) else "",
+            # Nearly always none: one set comparison instead of a pass over the keys.
+            _NO_EXTRA if data.keys() <= _MARK_KEYS else {k: v for k, v in data.items() if k not in _MARK_KEYS},
         )
 
     def copy(self) -> Marks:

@@ -200,21 +200,27 @@ class AtomicStorage(Storage):
     def read(self) -> dict[str, Any] | None:
         """The file's tables; re-read from disk only when the file changed (or not cached)."""
         if self._data is None or self.changed_on_disk():
-            signature = file_signature(self.path)
-            try:
-                raw = self.path.read_bytes()
-            except FileNotFoundError:
-                self._seen, self._data = signature, None
-                return None
-            except OSError as error:
-                raise LibraryError(f"{self.path}: cannot read ({error.strerror})") from None
-            data = parse_library_bytes(raw, self.path)
-            self.suspect = may_hold_controls(raw)
-            self._seen = signature
+            raw = self.read_raw()
+            data = None if raw is None else parse_library_bytes(raw, self.path)
             if not self.cache:
                 return data
             self._data = data
         return self._data
+
+    def read_raw(self) -> bytes | None:
+        """The file's bytes as they are now (None when missing), noted as read: for a caller
+        that parses them its own way (store/lazy_papers.py)."""
+        signature = file_signature(self.path)
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            self._seen, self._data = signature, None
+            return None
+        except OSError as error:
+            raise LibraryError(f"{self.path}: cannot read ({error.strerror})") from None
+        self.suspect = may_hold_controls(raw)
+        self._seen = signature
+        return raw
 
     def write(self, data: dict[str, Any]) -> None:
         """Persist all tables atomically. On failure the cache is dropped, so the next read

@@ -72,7 +72,9 @@ def test_the_journal_is_folded_into_marks_json_once_it_holds_compact_at_changes(
     assert len(records(library)) == 1
     snapshot = orjson.loads(library.marks_path.read_bytes())
     assert {record["paper"] for record in snapshot["marks"].values()} == set(ids[:6])
-    assert len(snapshot["history"]) == 6  # the batches, kept for undo
+    history = orjson.loads(library.marks_store.history_path.read_bytes())
+    assert len(history["batches"]) == 6  # the folded batches, kept for undo
+    assert [batch.count for batch in library.history()] == [1] * 7
     assert all(Library.open(library.folder).marks_of(paper_id).starred for paper_id in ids)
 
 

@@ -6,6 +6,7 @@ Errors a user can cause are caught here, once, and printed as one line with exit
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -89,15 +90,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Commands that search every abstract; `show` reads its one from disk, the rest none.
 NEED_ABSTRACTS = ("list",)
+# Commands that touch a few papers: each is made from its catalog line when first needed.
+LAZY = ("show", "star", "unstar", "read", "unread", "tag", "untag", "link", "undo", "tags")
 
 
 def open_library(
-    folder_override: str | None, *, with_sample: bool = True, abstracts: bool = True
+    folder_override: str | None, *, with_sample: bool = True, abstracts: bool = True, lazy: bool = False
 ) -> tuple[Library, str | None]:
     """Open (creating if needed) the library; on first run load the bundled sample and
     return the one-time message that says so. `abstracts=False` leaves them on disk until
     `load_abstracts()` (commands that show none, and the browser's first frame)."""
-    library = Library.open(library_dir(folder_override), abstracts=abstracts)
+    library = Library.open(library_dir(folder_override), abstracts=abstracts, lazy=lazy)
     if library.is_new and with_sample:
         results = papers.parse_inputs([str(path) for path in sample_dumps()])
         report = library.add_papers(paper for result in results for paper in result.papers())
@@ -112,13 +115,13 @@ def run(argv: Sequence[str]) -> int:
     if command == "import":
         # Parse everything first: bad input must leave the library (even its folder) as it was.
         results = papers.parse_inputs(args.files)
-        library = open_library(args.library, with_sample=False, abstracts=False)[0]
+        library = open_library(args.library, with_sample=False, abstracts=False, lazy=True)[0]
         return papers.cmd_import(args, library, results)
     if command == "doctor":
         from paperdeck.tui.cli.doctor import cmd_doctor
 
         return cmd_doctor(args, library_dir(args.library))
-    library, welcome = open_library(args.library, abstracts=command in NEED_ABSTRACTS)
+    library, welcome = open_library(args.library, abstracts=command in NEED_ABSTRACTS, lazy=command in LAZY)
     if command == "browse":
         from paperdeck.tui.app import run_browser  # Textual loads only when the browser is wanted
 
@@ -153,6 +156,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`paperdeck list | head`): not an error worth a traceback.
+        # Python would complain again flushing stdout at exit; point it at nothing.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -158,8 +158,7 @@ def cmd_show(args: argparse.Namespace, library: Library) -> int:
     """Show one paper in full (its abstract read from disk alone, not with every other one)."""
     paper = library.resolve(args.ref)
     marks = library.marks_of(paper.id)
-    library.find_abstracts()
-    abstract = library.abstract_of(paper.id)
+    abstract = library.read_abstract(paper.id)
     if args.json:
         print_json({**paper_record(paper, marks), "abstract": abstract})
         return 0
