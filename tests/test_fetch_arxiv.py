@@ -108,8 +108,11 @@ def test_two_papers_with_the_same_title_are_no_match(httpserver: HTTPServer, fak
 
 
 def test_titles_without_words_are_not_asked_for(httpserver: HTTPServer, fake_time: FakeTime) -> None:
-    lookup = lookup_titles(fake_time, ["", "???", "ζ"])
+    lookup = lookup_titles(fake_time, ["", "???", "ζ", "word " * 41])
     assert lookup.requests == 0 and httpserver.log == []
+    assert [warning.split(": ", 1)[1] for warning in lookup.warnings] == [
+        "no words to search for, not looked up"
+    ] * 3 + ["too long for a title, not looked up"]
 
 
 def test_lookup_by_id(httpserver: HTTPServer, fake_time: FakeTime) -> None:

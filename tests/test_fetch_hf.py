@@ -299,3 +299,11 @@ def test_a_redirect_to_the_mirror_is_followed(httpserver: HTTPServer) -> None:
     httpserver.expect_request(PATH).respond_with_handler(redirect)
     httpserver.expect_request("/moved/api/daily_papers").respond_with_json(recorded(NEW_DAY))
     assert len(fetch_day(NEW_DAY).papers) == 15
+
+
+def test_endless_redirects_are_one_line(httpserver: HTTPServer) -> None:
+    httpserver.expect_request(PATH).respond_with_data("", status=302, headers={"Location": PATH})
+    with pytest.raises(
+        FetchError, match=r"gave no usable answer for date=2026-08-20: Exceeded maximum allowed redirects"
+    ):
+        fetch_day(NEW_DAY)

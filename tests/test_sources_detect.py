@@ -4,6 +4,7 @@ papers plus warnings in one shape, and anything else is one line listing what pa
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import orjson
@@ -62,6 +63,13 @@ def test_a_dump_whose_first_title_opens_with_a_bracket_is_still_a_dump() -> None
     assert result.format == "page_dump" and [paper.title for paper in result.papers] == [
         "[CLS] Tokens Are Not All You Need"
     ]
+
+
+def test_json_that_orjson_refuses_but_json_allows_is_still_read() -> None:
+    item = recorded(NEW_DAY)[0]
+    item["paper"]["upvotes"] = 10**30  # past 64 bits: orjson refuses the whole document
+    (paper,) = parse_any(json.dumps([item]).encode(), "big.json").papers
+    assert paper.arxiv_id == "2608.16590" and paper.upvotes is None  # not a count
 
 
 def test_an_empty_daily_list_and_a_single_paper_object_are_daily_papers() -> None:

@@ -22,7 +22,7 @@ from paperdeck.store.errors import FetchError, SourceError
 from paperdeck.store.models import Paper
 from paperdeck.store.sources.arxiv_atom import parse_atom
 from paperdeck.store.sources.fetching import Progress, Sleep, check_endpoint, get, make_client
-from paperdeck.store.sources.fields import arxiv_id
+from paperdeck.store.sources.fields import arxiv_id, shown
 from paperdeck.store.text import slugify, words_of
 
 DEFAULT_ENDPOINT = "https://export.arxiv.org"
@@ -61,12 +61,15 @@ def find_by_titles(
     and white space ignored). `matches` maps each title as given to its paper; a title with no
     exact match, or with several different papers matching, is left out (the latter with a
     warning). `progress(done, total)` counts titles."""
+    lookup = Lookup()
     wanted: dict[str, str] = {}  # normalized title -> the title as given
     for title in titles:
         words = words_of(title)
         if words and len(words) <= MAX_TITLE_WORDS:
             wanted.setdefault(slugify(title), title)
-    lookup = Lookup()
+        else:
+            why = "too long for a title" if words else "no words to search for"
+            lookup.warnings.append(f"{shown(title)}: {why}, not looked up")
     found: dict[str, dict[str, Paper]] = {slug: {} for slug in wanted}
     slugs = list(wanted)
     with make_client() as client:
@@ -87,7 +90,9 @@ def find_by_titles(
             lookup.matches[wanted[slug]] = next(iter(papers.values()))
         elif papers:
             ids = ", ".join(sorted(papers))
-            lookup.warnings.append(f"{wanted[slug]!r}: {len(papers)} arXiv papers have this title ({ids}); none taken")
+            lookup.warnings.append(
+                f"{shown(wanted[slug])}: {len(papers)} arXiv papers have this title ({ids}); none taken"
+            )
     return lookup
 
 
@@ -105,7 +110,7 @@ def find_by_ids(
     for raw in ids:
         found = arxiv_id(raw)
         if found is None:
-            lookup.warnings.append(f"{raw!r}: not an arXiv id, not looked up")
+            lookup.warnings.append(f"{shown(raw)}: not an arXiv id, not looked up")
         elif found not in checked:
             checked.append(found)
     with make_client() as client:

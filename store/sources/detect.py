@@ -9,12 +9,10 @@ import io
 import re
 from typing import BinaryIO, cast
 
-import orjson
-
 from paperdeck.store.dumps import parse_stream
 from paperdeck.store.errors import DumpError, SourceError
 from paperdeck.store.sources.fields import SourceResult
-from paperdeck.store.sources.hf_api import is_paper_object
+from paperdeck.store.sources.hf_api import decode_json, is_paper_object
 
 FORMATS = (
     "Daily Papers JSON (as the Hugging Face API answers), arXiv listing emails, arXiv API Atom feeds, "
@@ -82,8 +80,8 @@ def parse_any(
 def _json(data: bytes) -> object | None:
     """The decoded JSON, or None when `data` is not JSON."""
     try:
-        return orjson.loads(data.removeprefix(b"\xef\xbb\xbf"))
-    except orjson.JSONDecodeError:
+        return decode_json(data.removeprefix(b"\xef\xbb\xbf"))
+    except ValueError:
         return None
 
 

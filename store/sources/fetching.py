@@ -125,6 +125,8 @@ def get(client: httpx.Client, url: str, params: Mapping[str, str | int], what: s
         raise FetchError(f"cannot reach {site}: no answer within {limit:g} s") from None
     except httpx.TransportError as error:
         raise FetchError(f"cannot reach {site}: {_reason(error)}") from None
+    except (httpx.HTTPError, httpx.InvalidURL) as error:  # too many redirects, a broken encoding
+        raise FetchError(f"{site} gave no usable answer for {what}: {clean_line(str(error))[:200]}") from None
     raise AssertionError("unreachable: tenacity either returns an answer or re-raises")  # pragma: no cover
 
 

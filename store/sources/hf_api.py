@@ -9,8 +9,11 @@ id, title or abstract is skipped with a warning naming it. Nothing here raises o
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
+
+import orjson
 
 from paperdeck.store.dates import iso_day
 from paperdeck.store.models import Paper, Source
@@ -37,6 +40,16 @@ from paperdeck.store.text import slugify
 SOURCE_NAME = "hf-api"
 FORMAT = "daily_papers"
 _EMPTY: Mapping[str, Any] = {}
+
+
+def decode_json(data: bytes) -> object:
+    """JSON bytes decoded (orjson: 5-10x faster), falling back to the stdlib for what orjson
+    refuses but JSON allows (integers past 64 bits; NaN, as Python writes it). ValueError
+    when it is not JSON at all."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)  # raises ValueError (JSONDecodeError, UnicodeDecodeError) in turn
 
 
 def parse_items(data: object, requested_day: str | None = None, name: str = SOURCE_NAME) -> SourceResult:

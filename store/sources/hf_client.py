@@ -14,13 +14,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from paperdeck.store.dates import days_of
 from paperdeck.store.errors import FetchError
 from paperdeck.store.models import Paper
 from paperdeck.store.sources.fetching import Answer, Progress, Sleep, check_endpoint, get, make_client, site_of
-from paperdeck.store.sources.hf_api import parse_items
+from paperdeck.store.sources.hf_api import decode_json, parse_items
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 PAGE_SIZE = 100  # the API's largest `limit`
@@ -115,8 +113,8 @@ def fetch_paper(arxiv_id: str, sleep: Sleep = time.sleep) -> FetchResult:
 def _json(answer: Answer, asked: str) -> object:
     """The answer's JSON; FetchError when it is not JSON (an HTML error page, a captive portal)."""
     try:
-        return orjson.loads(answer.content)
-    except orjson.JSONDecodeError:
+        return decode_json(answer.content)
+    except ValueError:
         kind = f" ({answer.content_type})" if answer.content_type else ""
         raise FetchError(f"{site_of(answer.url)} answered something that is not JSON{kind} for {asked}") from None
 
