@@ -7,6 +7,8 @@ from email.message import EmailMessage
 from email.policy import SMTP
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from paperdeck.store.clean import has_control
 from paperdeck.store.errors import SourceError
@@ -224,3 +226,70 @@ def test_c1_controls_legal_in_xml_are_removed() -> None:
     )
     (paper,) = parse_atom(FEED.format(entry).encode()).papers
     assert (paper.title, paper.abstract, paper.authors) == ("Title here", "Summary", ["A B"])
+
+
+@pytest.mark.parametrize(
+    ("received", "day"),
+    [("Thu 28 Dec 23", "2023-12-28"), ("Mon 29 Mar 99", "1999-03-29"), ("Mon 31 Feb 26", None), ("Mon 3 Foo 26", None)],
+)
+def test_the_mailing_day_comes_from_the_received_range(received: str, day: str | None) -> None:
+    text = CS_LISTING.read_text(encoding="utf-8").replace("Fri 29 Dec 23", received)
+    assert {paper.sources[0].page_date for paper in parse_email(text, "listing.txt").papers} == {day}
+
+
+_MAIL_LINES = [
+    "\\\\", "arXiv:2401.00001", "arXiv:", "Paper (*cross-listing*): x", "Date: Fri, 29 Dec 2023 18:04:11 GMT",
+    "Title: T", "  continued", "Authors: A (B, C and", "Categories: cs.LG ???", "replaced with revised version",
+    "-" * 78, "%%--%%--%%--", "\\\\ ( https://arxiv.org/abs/2401.00001 ,  1kb)", "From: x@arxiv.org",
+    "Subject: s", "Content-Transfer-Encoding: base64", "", "\x1b]52;c;x\x07", "From x", "=C3=28",
+]  # fmt: skip
+_bytes = st.binary(max_size=300) | st.builds(
+    lambda parts: "\n".join(parts).encode("utf-8", "surrogatepass"),
+    st.lists(st.sampled_from(_MAIL_LINES) | st.text(max_size=20), max_size=30),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=_bytes)
+def test_fuzzed_mails_raise_nothing_but_a_source_error(data: bytes) -> None:
+    try:
+        result = parse_email(data, "fuzz.txt")
+    except SourceError:
+        return
+    for paper in result.papers:
+        assert_clean(paper)
+    assert not any(has_control(warning) for warning in result.warnings)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.binary(max_size=200) | st.text(max_size=200).map(lambda text: FEED.format(text).encode("utf-8", "replace"))
+)
+def test_fuzzed_feeds_raise_nothing_but_a_source_error(data: bytes) -> None:
+    try:
+        result = parse_atom(data, "fuzz.xml")
+    except SourceError:
+        return
+    for paper in result.papers:
+        assert_clean(paper)
+
+
+_LISTING_LINES = CS_LISTING.read_text(encoding="utf-8").splitlines()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    dropped=st.sets(st.integers(0, len(_LISTING_LINES) - 1), max_size=12),
+    inserted=st.lists(st.tuples(st.integers(0, len(_LISTING_LINES)), st.sampled_from(_MAIL_LINES)), max_size=6),
+)
+def test_a_listing_damaged_at_random_still_parses_cleanly(dropped: set[int], inserted: list[tuple[int, str]]) -> None:
+    lines = [line for number, line in enumerate(_LISTING_LINES) if number not in dropped]
+    for position, line in inserted:
+        lines.insert(min(position, len(lines)), line)
+    try:
+        result = parse_email("\n".join(lines), "damaged.txt")
+    except SourceError:
+        return
+    assert len(result.papers) <= 7 + len(inserted)
+    for paper in result.papers:
+        assert_clean(paper)

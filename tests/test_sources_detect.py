@@ -9,12 +9,14 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from paperdeck.store.dumps import parse_file
-from paperdeck.store.errors import DumpError, SourceError
+from paperdeck.store.errors import DumpError, PaperdeckError, SourceError
 from paperdeck.store.library import Library
 from paperdeck.store.sources.detect import FORMATS, detect_format, parse_any
-from tests.sources_support import DATA, HF_API, NEW_DAY, OLD_DAY, recorded
+from tests.sources_support import DATA, HF_API, NEW_DAY, OLD_DAY, assert_clean, recorded
 
 
 @pytest.mark.parametrize(
@@ -32,16 +34,16 @@ from tests.sources_support import DATA, HF_API, NEW_DAY, OLD_DAY, recorded
 def test_each_format_is_told_by_its_content_from_bytes_or_a_stream(path: Path, kind: str, count: int) -> None:
     data = path.read_bytes()
     assert detect_format(data[:65536]) == kind
-    for given in (data, io.BytesIO(data)):
-        result = parse_any(given, "input", requested_day=OLD_DAY)
+    for source in (data, io.BytesIO(data)):
+        result = parse_any(source, "input", requested_day=OLD_DAY)
         assert (result.format, len(result.papers)) == (kind, count)
 
 
 def test_page_dumps_read_as_the_dump_parser_reads_them(seed_paths: list[Path]) -> None:
     for path in seed_paths:
         expected = parse_file(path)
-        for given in (path.read_bytes(), io.BytesIO(path.read_bytes())):
-            result = parse_any(given, str(path), path.name)
+        for source in (path.read_bytes(), io.BytesIO(path.read_bytes())):
+            result = parse_any(source, str(path), path.name)
             assert result.format == "page_dump"
             assert [paper.to_dict() for paper in result.papers] == [
                 block.to_paper().to_dict() for block in expected.blocks
@@ -126,3 +128,20 @@ def test_every_source_imports_into_a_library_as_parsed_dumps_do(tmp_path: Path) 
         and library.papers["co-rl-unsupervised-reasoning-emerges-from-diverse-cohort-in-multi-agent-rl"].github_stars
         == 1
     )
+
+
+_starts = st.sampled_from(
+    [b"", b"[", b"{", b"<?xml ", b"<feed ", b"\\\\\narXiv:", b"From: a@arxiv.org\n", b"\xef\xbb\xbf["]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.builds(bytes.__add__, _starts, st.binary(max_size=300)))
+def test_fuzzed_files_raise_nothing_but_a_paperdeck_error(data: bytes) -> None:
+    try:
+        result = parse_any(data, "fuzz")
+    except PaperdeckError as error:
+        assert "\n" not in str(error)
+        return
+    for paper in result.papers:
+        assert_clean(paper)

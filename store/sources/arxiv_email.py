@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 
-from paperdeck.store.dates import MONTHS
+from paperdeck.store.dates import MONTHS, iso_day
 from paperdeck.store.errors import SourceError
 from paperdeck.store.models import Paper, Source
 from paperdeck.store.sources.fields import (
@@ -138,9 +138,10 @@ def _received_day(text: str) -> str | None:
     match = _RECEIVED.search(text, 0, 20_000)
     if match is None or match.group(2).lower() not in MONTHS:
         return None
-    year = int(match.group(3)) + (2000 if len(match.group(3)) == 2 else 0)
-    month, day = MONTHS[match.group(2).lower()], int(match.group(1))
-    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= day <= 31 else None
+    year = int(match.group(3))
+    if year < 100:  # `26` is 2026; arXiv began in 1991, so `99` is 1999
+        year += 1900 if year >= 90 else 2000
+    return iso_day(f"{year:04d}-{MONTHS[match.group(2).lower()]:02d}-{int(match.group(1)):02d}")
 
 
 def _entries(text: str, name: str, result: SourceResult) -> list[_Entry]:
