@@ -86,13 +86,14 @@ def test_an_empty_daily_list_and_a_single_paper_object_are_daily_papers() -> Non
     [
         (b'{"error": "Invalid date"}', SourceError, "JSON, but not Daily Papers"),
         (b"[1, 2, 3]", SourceError, "JSON, but not Daily Papers"),
+        (b"[" * 100_000 + b"]" * 100_000, SourceError, "JSON nested too deeply"),
         (b"<!DOCTYPE html><html><body>Daily Papers</body></html>", SourceError, "an HTML page"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", DumpError, "binary file"),
         (b"", DumpError, "file is empty"),
         (b"Daily Papers\nSubscribe\n", DumpError, "no papers found"),
         (b"just a note\n", DumpError, "title at end of file has no abstract"),
     ],
-    ids=["json-object", "json-numbers", "html", "png", "empty", "chrome", "note"],
+    ids=["json-object", "json-numbers", "json-deep", "html", "png", "empty", "chrome", "note"],
 )
 def test_a_file_in_no_known_format_is_one_line_listing_the_formats(data: bytes, error: type, message: str) -> None:
     with pytest.raises(error) as raised:

@@ -53,7 +53,7 @@ def parse_any(
     kind = detect_format(head)
     if kind == DAILY_PAPERS:
         whole = data if isinstance(data, bytes) else head + data.read()
-        decoded = _json(whole)
+        decoded = _json(whole, name)
         if decoded is not None:
             return _daily_papers(decoded, name, requested_day)
         kind = PAGE_DUMP  # `[` or `{` opening text that is no JSON: a dump whose first title has one
@@ -77,11 +77,14 @@ def parse_any(
     return result
 
 
-def _json(data: bytes) -> object | None:
-    """The decoded JSON, or None when `data` is not JSON."""
+def _json(data: bytes, name: str) -> object | None:
+    """The decoded JSON, or None when `data` is not JSON; SourceError for JSON nested deeper
+    than any Daily Papers answer (a dump would not open with hundreds of brackets)."""
     try:
         return decode_json(data.removeprefix(b"\xef\xbb\xbf"))
-    except ValueError:
+    except ValueError as error:
+        if "nested too deeply" in str(error):
+            raise SourceError(f"{name}: JSON nested too deeply to be Daily Papers") from None
         return None
 
 

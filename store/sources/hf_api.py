@@ -45,11 +45,15 @@ _EMPTY: Mapping[str, Any] = {}
 def decode_json(data: bytes) -> object:
     """JSON bytes decoded (orjson: 5-10x faster), falling back to the stdlib for what orjson
     refuses but JSON allows (integers past 64 bits; NaN, as Python writes it). ValueError
-    when it is not JSON at all."""
+    when it is not JSON at all, or nested past the stdlib's recursion limit (orjson stops at
+    1,024 levels, and no Daily Papers answer has more than 5)."""
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
-        return json.loads(data)  # raises ValueError (JSONDecodeError, UnicodeDecodeError) in turn
+        try:
+            return json.loads(data)  # raises ValueError (JSONDecodeError, UnicodeDecodeError) in turn
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
 
 
 def parse_items(data: object, requested_day: str | None = None, name: str = SOURCE_NAME) -> SourceResult:
