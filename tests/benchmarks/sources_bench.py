@@ -14,6 +14,7 @@ shared machine the best is the cost of the code, the median adds the neighbours'
 from __future__ import annotations
 
 import argparse
+import gc
 import re
 import statistics
 import time
@@ -59,6 +60,7 @@ def measure(work: Callable[[], object], runs: int) -> tuple[list[float], object]
     times: list[float] = []
     result: object = None
     for _ in range(runs):
+        gc.collect()  # each run starts without the previous one's garbage to collect
         started = time.perf_counter()
         result = work()
         times.append((time.perf_counter() - started) * 1000)
