@@ -8,8 +8,18 @@ class PaperdeckError(Exception):
     """Base of every error paperdeck reports to the user as one line."""
 
 
-class DumpError(PaperdeckError):
+class SourceError(PaperdeckError):
+    """An input (a file, an API answer) that cannot be read at all as any format paperdeck
+    knows, or as the one it was given as; the message names the input."""
+
+
+class DumpError(SourceError):
     """A page dump that cannot be imported at all (the message names the file and line)."""
+
+
+class FetchError(PaperdeckError):
+    """A fetch from the Hugging Face or arXiv API that failed: unreachable, refused, an
+    answer that is not the expected JSON or XML, or a server error that outlived the retries."""
 
 
 class LibraryError(PaperdeckError):

@@ -1,0 +1,246 @@
+"""What every source shares: the result it returns, the caps on sizes, and the helpers that
+turn one value from outside into a clean field or nothing — text, counts, arXiv ids, links.
+
+Every value is treated as possibly missing or of the wrong type: a helper given something it
+cannot use returns None (or an empty list), never raises. Text goes through store.clean (via
+`clean_text`), so no control character or escape sequence leaves a source.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from paperdeck.store.clean import clean_block
+from paperdeck.store.dumps import MAX_WARNINGS
+from paperdeck.store.links import find_links, is_safe_url
+from paperdeck.store.models import Link, Paper
+from paperdeck.store.text import clean_text
+
+# Caps on what one paper may bring in. Real values stay far below them (the longest arXiv
+# titles run ~300 characters, abstracts ~2,000 [arXiv allows 1,920], collaborations list
+# ~3,000 authors but HF shows fewer); past them a value is junk or an attack on memory.
+MAX_TITLE = 1_000
+MAX_ABSTRACT = 20_000
+MAX_AUTHORS = 2_000
+MAX_NAME = 300  # one author's name, an organization, a category
+MAX_KEYWORDS = 100
+MAX_KEYWORD = 200
+MAX_NOTE = 2_000  # an AI summary, an arXiv comment, a journal reference
+MAX_URL = 2_000
+MAX_LINKS = 50  # links found in one abstract
+MAX_CATEGORIES = 20
+MAX_COUNT = 1_000_000_000  # upvotes, comments, stars: anything larger is not a count
+# Text is cleaned before it is measured; a raw value this many times its cap is cut first, so
+# a 100 MB "title" costs no more than a long one.
+_RAW_FACTOR = 4
+
+
+@dataclass(slots=True)
+class ReadyPaper:
+    """A parsed paper in the shape `Library.import_parsed` takes from a dump's blocks."""
+
+    paper: Paper
+
+    def to_paper(self, added: float = 0.0) -> Paper:
+        """The paper, stamped with its import time."""
+        return dataclasses.replace(self.paper, added=added)
+
+
+@dataclass(slots=True)
+class SourceResult:
+    """The papers read from one input and the warnings about what was skipped, cut or dropped.
+
+    `blocks` gives the papers the way a dump's ParseResult gives its blocks, so anything that
+    imports parsed dumps imports these too."""
+
+    name: str
+    format: str
+    papers: list[Paper] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    warning_count: int = 0  # all of them; `warnings` keeps the first MAX_WARNINGS
+
+    def warn(self, message: str) -> None:
+        """Note one problem; past MAX_WARNINGS they are only counted (junk input must not fill
+        memory with messages)."""
+        self.warning_count += 1
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append(message)
+
+    def finish(self) -> SourceResult:
+        """Close the warnings with one line for those counted but not kept; returns self."""
+        if self.warning_count > len(self.warnings):
+            self.warnings.append(
+                f"{self.name}: … and {self.warning_count - len(self.warnings)} more warnings like these"
+            )
+        return self
+
+    @property
+    def blocks(self) -> list[ReadyPaper]:
+        """The papers as import-ready blocks (see ReadyPaper)."""
+        return [ReadyPaper(paper) for paper in self.papers]
+
+
+def text_field(value: object, cap: int, what: str, cut: list[str], multiline: bool = False) -> str | None:
+    """A text field from outside, cleaned (escape sequences and controls removed, LaTeX accents
+    made letters, white space folded; hard wraps undone, paragraphs kept when `multiline`), or
+    None when `value` is not a string or nothing is left. Longer than `cap` characters it is
+    cut, and `what` is added to `cut` so the caller can say so."""
+    if not isinstance(value, str):
+        return None
+    if len(value) > cap * _RAW_FACTOR:
+        value = value[: cap * _RAW_FACTOR]
+        cut.append(what)
+    if multiline:
+        text = unwrap(value)
+    elif _OTHER_CONTROL.search(value) is None:
+        # Only line breaks and tabs (arXiv's hard-wrapped titles): spaces instead, which
+        # clean_text folds on its fast path (clean_line's regexes were a third of the time).
+        text = clean_text(value.replace("\n", " ").replace("\r", " ").replace("\t", " "))
+    else:
+        text = clean_text(value)
+    if len(text) > cap:
+        text = text[: cap - 1].rstrip() + "…"
+        if what not in cut:
+            cut.append(what)
+    return text or None
+
+
+# arXiv's abstracts (and the API's copies of them) are hard-wrapped at ~80 columns; a new
+# paragraph starts on an indented line (or after a blank one).
+_PARAGRAPH_BREAK = re.compile(r"\n(?:[ \t]*\n)+|\n[ \t]+(?=\S)")
+_OTHER_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # every control but \t \n \r
+
+
+def unwrap(text: str) -> str:
+    """Multi-line text with its hard wraps undone: each paragraph one cleaned line, paragraphs
+    separated by one newline."""
+    if "\n" not in text and "\r" not in text:
+        return clean_text(text)
+    if _OTHER_CONTROL.search(text) is not None:
+        text = clean_block(text)  # escape sequences go whole before the lines are split
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    paragraphs = (clean_text(paragraph.replace("\n", " ")) for paragraph in _PARAGRAPH_BREAK.split(text))
+    return "\n".join(paragraph for paragraph in paragraphs if paragraph)
+
+
+def names_field(values: Iterable[object], cap: int, item_cap: int, what: str, cut: list[str]) -> list[str]:
+    """Distinct cleaned one-line strings (author names, keywords, categories) in order; values
+    that are not strings are skipped, at most `cap` are kept."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        name = text_field(value, item_cap, what, cut)
+        if name and name not in seen:
+            if len(names) == cap:
+                cut.append(what)
+                break
+            seen.add(name)
+            names.append(name)
+    return names
+
+
+def count_field(value: object) -> int | None:
+    """A count (upvotes, comments, stars): a non-negative int, also given as an integral float
+    or a string of digits; None for anything else (a bool, NaN, a negative or absurd number)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        value = int(value) if value.is_integer() else None  # NaN and infinities are not integers
+    elif isinstance(value, str):
+        digits = value.strip()
+        value = int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 10 else None
+    if isinstance(value, int) and 0 <= value <= MAX_COUNT:
+        return value
+    return None
+
+
+# New-style ids since April 2007 (YYMM.NNNN, five digits from 2015), with an optional version;
+# old-style ids are an archive (with an optional subject class) and YYMMNNN.
+_NEW_ID = re.compile(r"(\d\d)(0[1-9]|1[0-2])\.(\d{4,5})(?:v\d{1,4})?", re.ASCII)
+_OLD_ID = re.compile(r"([a-z]+(?:-[a-z]+)?)(?:\.[A-Za-z]{2})?/(\d\d)(0[1-9]|1[0-2])(\d{3})(?:v\d{1,4})?", re.ASCII)
+_ID_PREFIX = re.compile(r"^(?:arxiv:|https?://(?:export\.|www\.)?arxiv\.org/(?:abs|pdf)/)", re.IGNORECASE)
+
+
+def arxiv_id(value: object) -> str | None:
+    """The arXiv id in `value` without its version (`2608.16590`, `astro-ph/0601001`), also
+    given as `arXiv:…` or an abs/pdf URL; None when it is not the shape of one."""
+    if not isinstance(value, str) or len(value) > 100:
+        return None
+    text = _ID_PREFIX.sub("", value.strip()).removesuffix(".pdf")
+    new = _NEW_ID.fullmatch(text)
+    if new:
+        year_month = int(new.group(1) + new.group(2))
+        # Four-digit numbers until 1412, five from 1501: the other length is a typo.
+        if year_month < 704 or (len(new.group(3)) == 5) != (year_month >= 1501):
+            return None
+        return f"{new.group(1)}{new.group(2)}.{new.group(3)}"
+    old = _OLD_ID.fullmatch(text)
+    if old and (int(old.group(2)) >= 91 or int(old.group(2)) <= 7):
+        # The subject class (`math.GT/…`) is not part of the canonical id.
+        return f"{old.group(1)}/{old.group(2)}{old.group(3)}{old.group(4)}"
+    return None
+
+
+# `cs.LG`, `q-bio.QM`, `hep-th`, `physics.comp-ph`, `cond-mat.stat-mech`, `nlin.CD`.
+_CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]{2,8}(?:-[A-Za-z]{2,8})?)?", re.ASCII)
+
+
+def categories(words: Iterable[object]) -> list[str]:
+    """arXiv categories in order, primary first, without duplicates; anything not of their
+    shape is dropped, at most MAX_CATEGORIES are kept."""
+    found: list[str] = []
+    for word in words:
+        if isinstance(word, str) and len(word) <= 40 and _CATEGORY.fullmatch(word) and word not in found:
+            found.append(word)
+            if len(found) == MAX_CATEGORIES:
+                break
+    return found
+
+
+def shown(value: object, length: int = 80) -> str:
+    """A value as a warning may quote it: repr escapes every control and invisible character,
+    so a warning is as safe to print as the fields are."""
+    text = value if isinstance(value, str) else type(value).__name__
+    return repr(text[:length] + ("…" if len(text) > length else ""))
+
+
+def checked_link(value: object, kind: str, what: str, label: str, result: SourceResult) -> Link | None:
+    """A link a source gives (a GitHub repo, a project page) when it is a plain http(s) URL;
+    anything else is dropped with a warning naming the paper. None also when it is missing."""
+    if value is None or value == "":
+        return None
+    url = value.strip() if isinstance(value, str) else None
+    if url is None or len(url) > MAX_URL or not is_safe_url(url):
+        result.warn(f"{label}: {what} {shown(value)} dropped (not a plain http(s) link)")
+        return None
+    return Link(url, kind)
+
+
+def paper_links(given: Iterable[Link | None], abstract: str, label: str, result: SourceResult) -> list[Link]:
+    """The links a paper keeps: those given (already checked), then those found in its abstract
+    that are safe, without duplicates and at most MAX_LINKS from the abstract."""
+    links: list[Link] = []
+    seen: set[str] = set()
+    for link in given:
+        if link is not None and link.url not in seen:
+            seen.add(link.url)
+            links.append(link)
+    found = find_links(abstract) if abstract else []
+    for link in found[:MAX_LINKS]:
+        if link.url in seen:
+            continue
+        if len(link.url) > MAX_URL or not is_safe_url(link.url):
+            result.warn(f"{label}: link {shown(link.url)} in the abstract dropped (not a plain http(s) link)")
+            continue
+        seen.add(link.url)
+        links.append(link)
+    return links
+
+
+def note_cuts(cut: list[str], label: str, result: SourceResult) -> None:
+    """One warning naming the fields of a paper that were cut to their caps."""
+    if cut:
+        result.warn(f"{label}: {', '.join(dict.fromkeys(cut))} cut to size")
