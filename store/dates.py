@@ -106,6 +106,8 @@ def days_of(period: str) -> list[str]:
     day = iso_day(period)
     if day is not None and len(period) == 10:
         return [day]
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", period):
+        raise ValueError(f"{period!r}: no such day")
     week = _ISO_WEEK.match(period)
     if week:
         try:

@@ -83,7 +83,7 @@ class ParseResult:
     warnings: list[str] = field(default_factory=list)
     warning_count: int = 0  # all of them; `warnings` keeps the first MAX_WARNINGS
 
-    def papers(self, added: float = 0.0) -> list[Paper]:
+    def to_papers(self, added: float = 0.0) -> list[Paper]:
         """The papers of the blocks, in order (repeats are merged by `Library.add_papers`)."""
         return [block.to_paper(added) for block in self.blocks]
 

@@ -25,7 +25,7 @@ def seed_files() -> list[Path]:
 
 def import_results(library: Library, results: Iterable[ParseResult]) -> AddReport:
     """Add the papers of parsed page dumps, as `paperdeck import` does."""
-    return library.add_papers(paper for result in results for paper in result.papers())
+    return library.add_papers(paper for result in results for paper in result.to_papers())
 
 
 @pytest.fixture(scope="session")

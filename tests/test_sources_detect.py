@@ -110,14 +110,14 @@ def test_a_damaged_dump_keeps_its_own_message() -> None:
 
 
 def test_every_source_imports_into_a_library_as_parsed_dumps_do(tmp_path: Path) -> None:
-    """SourceResult gives its papers as `blocks`, so Library.import_parsed takes it unchanged."""
+    """Papers of every source go through the one door, Library.add_papers."""
     library = Library.open(tmp_path / "lib")
     results = [
         parse_any((HF_API / f"daily_papers_{NEW_DAY}.json").read_bytes(), "new.json"),
         parse_any((DATA / "arxiv_listing_cs_2023-12-29.txt").read_bytes(), "listing.txt"),
         parse_any((DATA / "arxiv_atom_query.xml").read_bytes(), "feed.xml"),
     ]
-    report = library.import_parsed(results)
+    report = library.add_papers(paper for result in results for paper in result.papers)
     # The feed and the listing share two papers (by title): they merge instead of doubling.
     assert report.papers == 15 + 7 + 3 - 2 and report.new == report.papers
     merged = library.papers[

@@ -80,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     link = add("link", "print a paper's primary link")
     link.add_argument("ref", metavar="REF")
     link.add_argument("--all", action="store_true", help="every link with its kind")
+    fetch = add("fetch", "fetch Hugging Face Daily Papers into the library (today's list by default)")
+    from paperdeck.tui.cli.fetch import add_arguments
+
+    add_arguments(fetch)
     undo = add("undo", "undo the latest change of marks made by any paperdeck process")
     undo.add_argument("--list", action="store_true", help="show the last 20 changes instead")
     undo.add_argument("--json", action="store_true")
@@ -91,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
 # Commands that search every abstract; `show` reads its one from disk, the rest none.
 NEED_ABSTRACTS = ("list",)
 # Commands that touch a few papers: each is made from its catalog line when first needed.
-LAZY = ("show", "star", "unstar", "read", "unread", "tag", "untag", "link", "undo", "tags")
+LAZY = ("show", "star", "unstar", "read", "unread", "tag", "untag", "link", "undo", "tags", "fetch")
 
 
 def open_library(
@@ -103,7 +107,7 @@ def open_library(
     library = Library.open(library_dir(folder_override), abstracts=abstracts, lazy=lazy)
     if library.is_new and with_sample:
         results = papers.parse_inputs([str(path) for path in sample_dumps()])
-        report = library.add_papers(paper for result in results for paper in result.papers())
+        report = library.add_papers(paper for result in results for paper in result.papers)
         return library, f"Loaded {report.new} sample papers; import your own with `paperdeck import FILE`"
     return library, None
 
@@ -121,7 +125,9 @@ def run(argv: Sequence[str]) -> int:
         from paperdeck.tui.cli.doctor import cmd_doctor
 
         return cmd_doctor(args, library_dir(args.library))
-    library, welcome = open_library(args.library, abstracts=command in NEED_ABSTRACTS, lazy=command in LAZY)
+    library, welcome = open_library(
+        args.library, with_sample=command != "fetch", abstracts=command in NEED_ABSTRACTS, lazy=command in LAZY
+    )
     if command == "browse":
         from paperdeck.tui.app import run_browser  # Textual loads only when the browser is wanted
 
@@ -134,9 +140,16 @@ def run(argv: Sequence[str]) -> int:
         "tags": papers.cmd_tags,
         "link": papers.cmd_link,
         "undo": marks.cmd_undo,
+        "fetch": _fetch,
     }
     handler = handlers.get(command, marks.cmd_mark)
     return handler(args, library)
+
+
+def _fetch(args: argparse.Namespace, library: Library) -> int:
+    from paperdeck.tui.cli.fetch import cmd_fetch  # httpx only for the command that fetches
+
+    return cmd_fetch(args, library)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

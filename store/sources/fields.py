@@ -8,7 +8,6 @@ cannot use returns None (or an empty list), never raises. Text goes through stor
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -39,22 +38,9 @@ _RAW_FACTOR = 4
 
 
 @dataclass(slots=True)
-class ReadyPaper:
-    """A parsed paper in the shape `Library.import_parsed` takes from a dump's blocks."""
-
-    paper: Paper
-
-    def to_paper(self, added: float = 0.0) -> Paper:
-        """The paper, stamped with its import time."""
-        return dataclasses.replace(self.paper, added=added)
-
-
-@dataclass(slots=True)
 class SourceResult:
-    """The papers read from one input and the warnings about what was skipped, cut or dropped.
-
-    `blocks` gives the papers the way a dump's ParseResult gives its blocks, so anything that
-    imports parsed dumps imports these too."""
+    """The papers read from one input and the warnings about what was skipped, cut or dropped
+    (`Library.add_papers` takes the papers)."""
 
     name: str
     format: str
@@ -76,11 +62,6 @@ class SourceResult:
                 f"{self.name}: … and {self.warning_count - len(self.warnings)} more warnings like these"
             )
         return self
-
-    @property
-    def blocks(self) -> list[ReadyPaper]:
-        """The papers as import-ready blocks (see ReadyPaper)."""
-        return [ReadyPaper(paper) for paper in self.papers]
 
 
 def text_field(value: object, cap: int, what: str, cut: list[str], multiline: bool = False) -> str | None:

@@ -16,18 +16,23 @@ from paperdeck.store.models import Paper
 from paperdeck.tui.cli.output import emit, emit_fields, paper_record, print_json, warn
 
 if TYPE_CHECKING:  # the parsers are imported by the commands that parse, not by the browser
-    from paperdeck.store.dumps import ParseResult
+    from paperdeck.store.sources.fields import SourceResult
 
 # Below this many bytes an import finishes before a progress bar would be worth drawing.
 PROGRESS_MIN_BYTES = 2_000_000
 
 
-def parse_inputs(names: Sequence[str]) -> list[ParseResult]:
-    """Parse every input before anything is written: one bad file stops the whole import."""
-    from paperdeck.store.dumps import parse_file, parse_stream
+def parse_inputs(names: Sequence[str]) -> list[SourceResult]:
+    """Parse every input, whatever its format (told by its content), before anything is
+    written: one bad file stops the whole import."""
+    from paperdeck.store.dump_reader import open_dump
+    from paperdeck.store.sources.detect import parse_any
 
-    def parse(name: str) -> ParseResult:
-        return parse_stream(sys.stdin.buffer, "<stdin>", "stdin") if name == "-" else parse_file(Path(name))
+    def parse(name: str) -> SourceResult:
+        if name == "-":
+            return parse_any(sys.stdin.buffer, "<stdin>", "stdin")
+        with open_dump(Path(name)) as stream:
+            return parse_any(stream, name, Path(name).name)
 
     if sum(map(_input_size, names)) < PROGRESS_MIN_BYTES or not sys.stdout.isatty():
         return [parse(name) for name in names]
@@ -36,7 +41,7 @@ def parse_inputs(names: Sequence[str]) -> list[ParseResult]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    results: list[ParseResult] = []
+    results: list[SourceResult] = []
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -69,11 +74,11 @@ def import_summary(files: int, report: AddReport, warnings: int) -> str:
     )
 
 
-def cmd_import(args: argparse.Namespace, library: Library, results: list[ParseResult]) -> int:
+def cmd_import(args: argparse.Namespace, library: Library, results: list[SourceResult]) -> int:
     """Merge already-parsed inputs into the library and print warnings and the summary line.
     The saved search index is left alone: the next start indexes the few new papers (a text
     query or the browser), which is cheaper than rewriting 66 MB of index after every import."""
-    report = library.add_papers(paper for result in results for paper in result.papers())
+    report = library.add_papers(paper for result in results for paper in result.papers)
     warnings = 0
     for result in results:
         for warning in result.warnings:
