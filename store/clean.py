@@ -39,7 +39,10 @@ def clean_line(text: str) -> str:
     """A one-line field (title, author, tag, keyword): escape sequences dropped whole, line
     breaks and tabs made spaces, every other control removed, white space folded."""
     if _CONTROL.search(text) is None:
-        return text if "  " not in text and text[:1] != " " and text[-1:] != " " else " ".join(text.split())
+        # isprintable is False for every white space but the space (no-break, ideographic…).
+        if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+            return text
+        return " ".join(text.split())
     text = _SEQUENCE.sub("", text)
     # str.split() breaks at \t \n \v \f \r and \x1c-\x1f: those become single spaces.
     text = " ".join(text.split())

@@ -20,7 +20,7 @@ import orjson
 
 from paperdeck.store.dates import days_of, utc_today
 from paperdeck.store.errors import FetchError, LibraryError
-from paperdeck.store.library import Library
+from paperdeck.store.library import AddReport, Library
 from paperdeck.store.models import Paper
 from paperdeck.store.storage import write_atomic
 
@@ -114,9 +114,12 @@ def fetch_periods(
     progress: Progress | None = None,
     done: Callable[[DayReport], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    add: Callable[[list[Paper]], AddReport] | None = None,
 ) -> list[DayReport]:
     """Fetch each period and add its papers, calling `done` with each report; periods done
-    before a failure stay added. Raises FetchError naming the period that failed."""
+    before a failure stay added. Raises FetchError naming the period that failed. `add` is
+    how papers are added (default `library.add_papers`; the browser fetches on a worker thread
+    and adds on its UI thread)."""
     from paperdeck.store.sources.hf_client import fetch_period
 
     reports: list[DayReport] = []
@@ -131,7 +134,7 @@ def fetch_periods(
         except FetchError as error:
             raise FetchError(f"{period}: {error}" if period not in str(error) else str(error)) from None
         report = DayReport(period, len(fetched.papers), warnings=list(fetched.warnings))
-        added = library.add_papers(fetched.papers)
+        added = (add or library.add_papers)(fetched.papers)
         report.new_ids, report.updated_ids = added.new_ids, added.updated_ids
         reports.append(report)
         if done:

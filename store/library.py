@@ -24,6 +24,7 @@ from paperdeck.store.errors import LibraryError, RefError
 from paperdeck.store.mark_changes import MarkBatch, MarkChange, move
 from paperdeck.store.marks_store import MarksStore, new_batch_id
 from paperdeck.store.models import Marks, Paper
+from paperdeck.store.saved_searches import change_saved, read_saved
 from paperdeck.store.storage import folder_lock, remove_stale_temps, write_atomic
 
 STATE_FILE = "state.json"
@@ -344,6 +345,24 @@ class Library:
             if self.marks_store.changed_on_disk():
                 self.marks_store.load()
             self.marks_store.compact(self.catalog.doc_ids)
+
+    # --- saved searches (store/saved_searches.py) ---------------------------------------------
+
+    def saved_searches(self) -> dict[str, str]:
+        """name -> query of every saved search."""
+        return read_saved(self.folder)
+
+    def save_search(self, name: str, query: str) -> dict[str, str]:
+        """Save (or replace) a search; the searches as they are now."""
+        return change_saved(self.folder, name, query=query)
+
+    def rename_search(self, name: str, new_name: str) -> dict[str, str]:
+        """Rename a saved search."""
+        return change_saved(self.folder, name, new_name=new_name)
+
+    def delete_search(self, name: str) -> dict[str, str]:
+        """Delete a saved search."""
+        return change_saved(self.folder, name)
 
     # --- the browser's remembered state (filter, sort, highlighted paper) -------------------
 

@@ -16,7 +16,7 @@ META_TABLE = "_meta"
 # catalog 2: abstracts moved out of the catalog into their own file (schema 1 had them inline).
 # catalog 3: typed fields of every source, ISO dates, a journal (catalog.journal) of generations.
 # marks 2: a journal of batches with their before and after, the undo history, notes.
-SCHEMAS = {"catalog": 3, "abstracts": 1, "marks": 2, "history": 1}
+SCHEMAS = {"catalog": 3, "abstracts": 1, "marks": 2, "history": 1, "saved": 1}
 
 
 def meta_table(kind: str, generation: int = 0) -> dict[str, Any]:

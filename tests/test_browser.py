@@ -272,7 +272,7 @@ async def test_facets_set_the_filter(library: Library) -> None:
         assert screen_of(app).has_class("facets-open")
         facets = screen_of(app).query_one("#facets")
         assert app.focused is facets
-        await pilot.press("down", "down", "down", "enter")  # all, starred, unread, #survey
+        await pilot.press("down", "down", "down", "down", "enter")  # all, starred, unread, note, #survey
         assert screen_of(app).query_text == "tag:survey"
         assert sorted(paper_list(app).ids) == sorted(tagged)
         await pilot.press("b")
@@ -447,20 +447,20 @@ async def test_typing_holds_full_collections_until_a_pause(library: Library, mon
     ends, its thresholds are back."""
     import gc
 
-    from paperdeck.tui.screens import main as main_screen
+    from paperdeck.tui.controllers import typing_gc
 
-    monkeypatch.setattr(main_screen, "GC_HOLD_OVER", len(library.papers))  # as if it were big
+    monkeypatch.setattr(typing_gc, "HOLD_OVER", len(library.papers))  # as if it were big
     thresholds = gc.get_threshold()
     app, _ = make_app(library)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("slash")
         await type_text(pilot, "diff")
         assert gc.get_threshold()[:2] == thresholds[:2]
-        assert gc.get_threshold()[2] == main_screen.NO_FULL_COLLECTION
-        await pilot.pause(main_screen.GC_TYPING_PAUSE + 0.3)
+        assert gc.get_threshold()[2] == typing_gc.NO_FULL_COLLECTION
+        await pilot.pause(typing_gc.TYPING_PAUSE + 0.3)
         assert gc.get_threshold() == thresholds
         await type_text(pilot, "usion")
-        assert gc.get_threshold()[2] == main_screen.NO_FULL_COLLECTION
+        assert gc.get_threshold()[2] == typing_gc.NO_FULL_COLLECTION
     assert gc.get_threshold() == thresholds  # the app ended mid-typing
 
 
@@ -468,9 +468,9 @@ async def test_typing_in_a_smaller_library_leaves_the_collector_alone(library: L
     """Under GC_HOLD_OVER papers a full collection fits in a keystroke: nothing is held."""
     import gc
 
-    from paperdeck.tui.screens import main as main_screen
+    from paperdeck.tui.controllers import typing_gc
 
-    assert len(library.papers) < main_screen.GC_HOLD_OVER
+    assert len(library.papers) < typing_gc.HOLD_OVER
     thresholds = gc.get_threshold()
     app, _ = make_app(library)
     async with app.run_test(size=(120, 30)) as pilot:

@@ -18,7 +18,7 @@ from paperdeck.store.errors import LibraryError
 from paperdeck.store.library import Library
 from paperdeck.store.mark_changes import MarkChange
 from paperdeck.store.models import Paper
-from paperdeck.tui.screens import main as main_screen
+from paperdeck.tui.controllers import index as index_controller
 from tests.conftest import import_results
 from tests.pilot import make_app, screen_of
 
@@ -147,7 +147,7 @@ async def test_browser_paints_titles_before_abstracts_are_loaded(
 ) -> None:
     """A big library (here: any size, by lowering the threshold) shows its list at once, the
     viewer says the abstract is loading, then shows it once the worker has read it."""
-    monkeypatch.setattr(main_screen, "BACKGROUND_INDEX_OVER", 0)
+    monkeypatch.setattr(index_controller, "BACKGROUND_INDEX_OVER", 0)
     folder = tmp_path / "copy"
     shutil.copytree(library.folder, folder)
     light = Library.open(folder, abstracts=False)
@@ -167,7 +167,7 @@ async def test_browser_paints_titles_before_abstracts_are_loaded(
         body = str(screen.viewer.query_one("#abstract-body").render())
         assert "loading the abstract" in body
         release.set()
-        while screen.index is None:
+        while screen.indexer.index is None:
             await pilot.pause(0.05)
         await pilot.pause()
         paper = screen.current_paper
@@ -207,7 +207,7 @@ async def test_the_browser_saves_its_index_and_the_next_start_loads_it(
     from paperdeck.store.search import SearchIndex
     from tests.test_search_deferred import abstract_only_word
 
-    monkeypatch.setattr(main_screen, "BACKGROUND_INDEX_OVER", 0)
+    monkeypatch.setattr(index_controller, "BACKGROUND_INDEX_OVER", 0)
     folder = tmp_path / "copy"
     shutil.copytree(library.folder, folder)
     word, expected = abstract_only_word(list(library.papers.values()))
@@ -227,7 +227,7 @@ async def test_the_browser_saves_its_index_and_the_next_start_loads_it(
         app, _ = make_app(light)
         async with app.run_test(size=(120, 30)) as pilot:
             screen = screen_of(app)
-            while screen.index is None or screen.index.abstracts_pending:
+            while screen.indexer.index is None or screen.indexer.index.abstracts_pending:
                 await pilot.pause(0.05)
             for _ in range(100):  # the worker saves after the last chunk
                 if light.index_path.exists() and not any(w.is_running for w in app.workers):

@@ -60,7 +60,7 @@ async def test_papers_imported_elsewhere_show_up_without_a_key(library: Library,
         while len(paper_list(app).ids) != 365 and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
         assert len(paper_list(app).ids) == 365
-        assert screen_of(app).index is not None and len(screen_of(app).index) == 365
+        assert screen_of(app).indexer.index is not None and len(screen_of(app).indexer.index) == 365
 
 
 async def test_what_an_import_merges_into_known_papers_reaches_filters_and_sorts(library: Library) -> None:

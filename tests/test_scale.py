@@ -40,9 +40,9 @@ async def test_filter_star_clear_quit_at_100k(big_library: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         assert len(paper_list(app).ids) == SIZE  # painted before the index is ready
         deadline = time.monotonic() + 120
-        while screen_of(app).index is None and time.monotonic() < deadline:
+        while screen_of(app).indexer.index is None and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
-        assert screen_of(app).index is not None
+        assert screen_of(app).indexer.index is not None
         await pilot.press("slash")
         await type_text(pilot, "quokka")
         await pilot.press("enter")

@@ -13,34 +13,23 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from paperdeck.store.clean import printable
 from paperdeck.store.library import Library
 from paperdeck.store.locations import config_path
 from paperdeck.tui import textual_fixes
 from paperdeck.tui.config import Config, load_config
+from paperdeck.tui.keys import KEYS, SCOPES, bindings, keys_of, palette_keys
 from paperdeck.tui.screens.help import HelpRow
 from paperdeck.tui.screens.main import MainScreen
-from paperdeck.tui.widgets.abstract_view import AbstractView
-from paperdeck.tui.widgets.filter_bar import FilterBar
-from paperdeck.tui.widgets.paper_list import PaperList
 
 textual_fixes.apply()
-
-SECTIONS: tuple[tuple[str, type], ...] = (
-    ("browser", MainScreen),
-    ("list", PaperList),
-    ("viewer", AbstractView),
-    ("filter", FilterBar),
-)
 
 
 class PaperdeckApp(App[int]):
     """paperdeck's browser."""
 
     TITLE = "paperdeck"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("app")
 
     def __init__(self, library: Library, config: Config | None = None, welcome: str | None = None) -> None:
         super().__init__()
@@ -72,13 +61,10 @@ class PaperdeckApp(App[int]):
         """Every binding of the browser, with the user's keymap applied, for the help screen."""
         keymap = self.config.keymap
         rows: list[HelpRow] = []
-        for section, owner in (*SECTIONS, ("app", type(self))):
-            for binding in owner.BINDINGS:
-                if not isinstance(binding, Binding):
-                    continue
-                keys = keymap.get(binding.id or "", binding.key)
-                display = ", ".join(self.get_key_display(Binding(key, "")) for key in keys.split(","))
-                rows.append((section, display, binding.description, binding.id or ""))
+        for key in KEYS:
+            keys = keys_of(key, keymap)
+            shown = ", ".join(self.get_key_display(Binding(one, "")) for one in keys.split(",") if one) or "palette"
+            rows.append((SCOPES[key.scope], shown, key.long_description, key.id))
         return rows
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
@@ -86,15 +72,18 @@ class PaperdeckApp(App[int]):
         yield from super().get_system_commands(screen)
         if not isinstance(screen, MainScreen):
             return
-        for binding in MainScreen.BINDINGS:
-            if isinstance(binding, Binding) and binding.description and not binding.id.startswith("main.copy_"):
-                keys = self.config.keymap.get(binding.id or "", binding.key)
-                yield SystemCommand(binding.description, f"key: {keys}", partial(screen.run_action, binding.action))
+        for key in palette_keys():
+            keys = keys_of(key, self.config.keymap)
+            help_text = f"key: {keys}" if keys else "from the palette"
+            yield SystemCommand(key.long_description, help_text, partial(screen.run_action, key.action))
 
     def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:  # type: ignore[override]
-        """Toasts carry titles, tags and links (`[Re] A paper`, a tag typed with `[`): plain text,
-        not markup, unless a caller asks for markup."""
-        super().notify(message, markup=markup, **kwargs)
+        """Toasts carry titles, tags and links (`[Re] A paper`, a tag typed with `[`): plain,
+        printable text — never markup, never a control character — unless a caller asks for markup."""
+        title = kwargs.get("title")
+        if isinstance(title, str):
+            kwargs["title"] = printable(title)
+        super().notify(printable(message, multiline=True), markup=markup, **kwargs)
 
     async def action_quit(self) -> None:
         """q: remember the browser state, then leave."""

@@ -1,16 +1,30 @@
-"""Workarounds for Textual bugs that a user can hit, each found by tests/test_monkey.py (or,
-for the leak, by the scale benchmark's memory figure) and each with a test that reproduces
-it. Applied once when tui.app is imported.
+"""Every patch of Textual's internals, in one place, applied only on the Textual versions it
+was tested with (pyproject pins the range; tests/test_monkey.py and tests/test_textual_fixes.py
+reproduce each bug). On any other version the app starts without them: each skipped patch is
+logged, and the app works, only without the workaround.
 
-Remove a fix when the Textual version in pyproject.toml no longer needs it (the test says).
+- OptionList PgUp/PgDn before its first layout raised KeyError.
+- Two closing keys queued within a frame dismissed a screen twice.
+- The palette closed while its search ran raised NoMatches from a worker.
+- Watchers of closed widgets stayed reachable from the footer (a leak on every / and Esc).
+- A painted line was cached inside itself (a reference cycle per line).
+- The last line of defence against text that drives the terminal: a control character that
+  reached a painted line (a source that forgot to clean, a file name) is dropped there.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
+import textual
 import textual.dom
+from rich.console import Console
+from rich.segment import Segment
 from textual.await_complete import AwaitComplete
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
@@ -18,11 +32,29 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import OptionList
 
+TESTED_VERSIONS = ("8.2.8",)
+log = logging.getLogger(__name__)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
 _original_move_page = OptionList._move_page
 _original_dismiss = Screen.dismiss
 _original_watch_list_visible = CommandPalette._watch__list_visible
 _original_watch = textual.dom._watch
 _original_divide = Strip.divide
+_original_render = Strip.render
+
+
+def textual_version() -> str | None:
+    """The installed Textual's version, read from its dist-info folder's name (importlib.metadata
+    would cost ~25 ms of every start)."""
+    site = Path(textual.__file__).resolve().parent.parent
+    try:
+        for entry in os.scandir(site):
+            if entry.name.startswith("textual-") and entry.name.endswith(".dist-info"):
+                return entry.name[len("textual-") : -len(".dist-info")]
+    except OSError:
+        return None
+    return None
 
 
 def _move_page_when_laid_out(self: OptionList, direction: int) -> None:
@@ -78,10 +110,46 @@ def _divide_whole_without_a_cycle(self: Strip, cuts: Iterable[int]) -> Sequence[
     return _original_divide(self, kept)
 
 
-def apply() -> None:
-    """Install the workarounds (idempotent)."""
-    OptionList._move_page = _move_page_when_laid_out  # type: ignore[method-assign]
-    Screen.dismiss = _dismiss_when_active  # type: ignore[method-assign,assignment]
-    CommandPalette._watch__list_visible = _watch_list_visible_while_composed  # type: ignore[method-assign]
-    textual.dom._watch = _watch_dropping_closed_watchers
-    Strip.divide = _divide_whole_without_a_cycle  # type: ignore[method-assign]
+def _render_without_controls(self: Strip, console: Console) -> str:
+    """A painted line becomes terminal output here: its text segments lose any control
+    character (ESC, BEL, C1 …), so that no text can ever set the clipboard, retitle the
+    window or clear the screen. Widgets show such characters as symbols already (store.clean
+    .printable); this catches whatever did not pass through them. One search per line painted."""
+    if self._render_cache is None:
+        text = "".join([segment.text for segment in self._segments if not segment.control])
+        if _CONTROL.search(text) is not None:
+            clean = Strip(
+                [
+                    segment if segment.control else Segment(_CONTROL.sub("", segment.text), segment.style)
+                    for segment in self._segments
+                ],
+                self.cell_length,
+            )
+            self._render_cache = _original_render(clean, console)
+    return _original_render(self, console)
+
+
+PATCHES = (
+    (OptionList, "_move_page", _move_page_when_laid_out),
+    (Screen, "dismiss", _dismiss_when_active),
+    (CommandPalette, "_watch__list_visible", _watch_list_visible_while_composed),
+    (textual.dom, "_watch", _watch_dropping_closed_watchers),
+    (Strip, "divide", _divide_whole_without_a_cycle),
+    (Strip, "render", _render_without_controls),
+)
+
+
+def apply(version: str | None = None) -> bool:
+    """Install the workarounds when Textual is a tested version (idempotent); False (and a
+    warning logged) when they were skipped."""
+    version = version or textual_version()
+    if version not in TESTED_VERSIONS:
+        log.warning(
+            "Textual %s is not a version paperdeck's fixes were tested with (%s): running without them",
+            version,
+            ", ".join(TESTED_VERSIONS),
+        )
+        return False
+    for owner, name, patch in PATCHES:
+        setattr(owner, name, patch)
+    return True

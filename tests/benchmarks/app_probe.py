@@ -106,10 +106,10 @@ async def probe(folder: Path, spawned: float) -> dict[str, Any]:
         result["cold_start_s"] = clock.first_titles_at - spawned
         screen = app.screen
         assert isinstance(screen, MainScreen)
-        while screen.index is None:
+        while screen.indexer.index is None:
             await asyncio.sleep(0.005)
         result["titles_searchable_s"] = time.time() - spawned
-        while screen.index.abstracts_pending:  # keystrokes are timed against the full index
+        while screen.indexer.index.abstracts_pending:  # keystrokes are timed against the full index
             await asyncio.sleep(0.005)
         await pilot.pause()
         result["index_ready_s"] = time.time() - spawned

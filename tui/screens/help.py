@@ -7,11 +7,14 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
+
+from paperdeck.store.clean import printable
+from paperdeck.tui.keys import bindings
 
 HelpRow = tuple[str, str, str, str]  # (section, keys, description, binding id)
 
@@ -26,10 +29,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen OptionList { height: 1fr; border: none; }
     HelpScreen Label { color: $text-muted; margin: 0 1; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f1", "close", "Close", id="help.close"),
-        Binding("down", "focus_list", "List", show=False, id="help.list"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("help")
 
     def __init__(self, rows: list[HelpRow]) -> None:
         super().__init__()
@@ -57,8 +57,8 @@ class HelpScreen(ModalScreen[None]):
             haystack = f"{section} {keys} {description} {binding_id}".lower()
             if all(word in haystack for word in words):
                 line = Text.assemble(
-                    (f"{keys:>16}  ", "bold"),
-                    (f"{description:<28}", ""),
+                    (printable(f"{keys:>16}  "), "bold"),
+                    (f"{description:<32}", ""),
                     (f"{section:<8} ", "dim"),
                     (binding_id, "dim italic"),
                 )

@@ -1,75 +1,49 @@
-"""The main screen: owns the browsing state (query, sort, results, highlighted paper) and
-turns key presses into Library calls, then tells the widgets what to show."""
+"""The main screen: composes the panes, owns the browsing state (query, sort, result, selection,
+highlighted paper) and routes — key actions to the controllers that do the work, their
+messages to the widgets that show it."""
 
 from __future__ import annotations
 
 import contextlib
-import gc
 import time
+from collections.abc import Callable
 from typing import ClassVar
 
-from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 
-from paperdeck.store.errors import LibraryError, PaperdeckError
-from paperdeck.store.index_file import load_or_start_index, save_if_more_complete
+from paperdeck.store.errors import PaperdeckError
 from paperdeck.store.library import Library
-from paperdeck.store.mark_changes import MarkChange
-from paperdeck.store.models import Marks, Paper
-from paperdeck.store.search import SORTS, SearchIndex, SearchResult, load_fuzzy_matching
-from paperdeck.tui.actions import PaperActions
+from paperdeck.store.models import Paper
+from paperdeck.store.search import SORTS, SearchResult
+from paperdeck.tui import messages
+from paperdeck.tui.controllers.disk_watch import DiskWatch
+from paperdeck.tui.controllers.fetching import FetchController
+from paperdeck.tui.controllers.index import IndexController
+from paperdeck.tui.controllers.linking import LinkActions
+from paperdeck.tui.controllers.marking import MarkActions
+from paperdeck.tui.controllers.read_timer import ReadTimer
+from paperdeck.tui.controllers.typing_gc import TypingGC
+from paperdeck.tui.keys import bindings
+from paperdeck.tui.screens import main_view
 from paperdeck.tui.widgets.abstract_view import AbstractView
 from paperdeck.tui.widgets.facets import Facets
 from paperdeck.tui.widgets.filter_bar import FilterBar, StatusLine
 from paperdeck.tui.widgets.paper_list import PaperList, Row
 
-ABSTRACT_CHUNK = 5_000  # abstracts indexed per step of the worker (~0.15 s; the vocabulary is rebuilt after each)
-BACKGROUND_INDEX_OVER = 500  # papers; indexing takes ~70 ms per 1,000, which the first frame should not wait for
 VIEWER_TYPING_DELAY = 0.08  # seconds without a keystroke before the viewer follows the filter
-# Seconds without a keystroke before Python's garbage collector may make a full collection
-# again. One traverses every set the search keeps cached (millions of entries at 100k papers):
-# a 30-45 ms pause that landed on one keystroke in ten. After a pause in typing it costs
-# nothing anyone waits for. Young collections go on (they free Textual's per-key garbage).
-GC_TYPING_PAUSE = 1.0
-# Papers from which typing holds full collections. One costs ~1 ms per 1,000 papers (the
-# cached sets); under this it fits in a keystroke's budget, and holding it would keep the
-# garbage of every footer redrawn by / and Esc until the pause (+5 MB at 10k papers).
-GC_HOLD_OVER = 20_000
-NO_FULL_COLLECTION = 1 << 30  # gc threshold: never reached while typing
-EMPTY_LIBRARY = "No papers yet.\n\nImport Daily Papers pages from a shell:\n    paperdeck import FILE..."
+MARK_TERMS = ("is:", "tag:", "#", "has:note", "@", "like:")  # query terms whose result a change of marks can change
 
 
-class MainScreen(PaperActions, Screen[None]):
-    """List pane, abstract viewer, filter bar, facets and footer."""
+class MainScreen(Screen[None]):
+    """Filter bar and status on top, facets | list | viewer, footer below."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Priority: handled when the key arrives, before the keys after it are handed to the
-        # list (see action_focus_filter).
-        Binding("slash", "focus_filter", "Filter", id="main.filter", priority=True),
-        Binding("s", "toggle_star", "Star", id="main.star"),
-        Binding("t", "add_tags", "Tag", id="main.tag"),
-        Binding("T", "remove_tag", "Untag", id="main.untag"),
-        Binding("c", "copy_primary", "Copy link", id="main.copy"),
-        Binding("L", "pick_link", "Links", id="main.links"),
-        Binding("o", "open_primary", "Open", id="main.open"),
-        Binding("r", "toggle_read", "Read", id="main.read"),
-        Binding("S", "cycle_sort", "Sort", id="main.sort"),
-        Binding("b", "toggle_facets", "Facets", id="main.facets"),
-        Binding("tab", "switch_pane", "Switch pane", show=False, id="main.switch"),
-        Binding("R", "refresh_library", "Reload", show=False, id="main.reload"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="main.clear"),
-        Binding("question_mark,f1", "help", "Help", id="main.help"),
-        *(
-            Binding(str(number), f"copy_link({number})", f"Copy link {number}", show=False, id=f"main.copy_{number}")
-            for number in range(1, 10)
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("main")
 
     DEFAULT_CSS = """
     MainScreen #panes { height: 1fr; }
@@ -86,24 +60,26 @@ class MainScreen(PaperActions, Screen[None]):
     def __init__(self, library: Library, read_delay: float = 2.0) -> None:
         super().__init__()
         self.library = library
-        self.read_delay = read_delay
-        # Built here for small libraries; for big ones (abstracts too) in a thread after the first frame.
-        self.index: SearchIndex | None = None
-        if len(library.papers) <= BACKGROUND_INDEX_OVER:
-            library.load_abstracts()
-            self.index = SearchIndex(library.papers.values())
         self.query_text = ""
         self.sort = "relevance"
         self.result = SearchResult(ids=[], warnings=[], highlight_terms=[], ranked=False)
-        self._read_timer: Timer | None = None
+        self.selection: set[str] = set()
+        self.previous_queries: list[str] = []  # what Esc goes back to after `m`
+        self.new_since = 0.0  # when the previous browser session ended (is:new)
+        self.fetch_note: str | None = None
+        self.indexer = IndexController(self, library)
+        self.disk = DiskWatch(self, library)
+        self.read_timer = ReadTimer(self, read_delay)
+        self.typing_gc = TypingGC(self)
+        self.marking = MarkActions(self)
+        self.linking = LinkActions(self)
+        self.fetcher = FetchController(self, library)
         self._viewer_timer: Timer | None = None
         self._last_keystroke = 0.0  # monotonic time of the last change typed into the filter
         self._paint_list_now = False
-        self._gc_timer: Timer | None = None  # set while typing holds full collections off
-        self._gc_thresholds = gc.get_threshold()
         self._library_error: str | None = None  # the damage already reported, not reported again
 
-    # --- layout -------------------------------------------------------------------------------
+    # --- layout ---------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         """Filter bar and status on top, facets | list | viewer, footer below."""
@@ -121,18 +97,15 @@ class MainScreen(PaperActions, Screen[None]):
         state = self.library.load_state()
         self.sort = state.get("sort") if state.get("sort") in SORTS else "relevance"
         query = state.get("query") if isinstance(state.get("query"), str) else ""
-        self.filter_bar.value = query
-        self.query_text = query
+        closed = state.get("closed_at")
+        self.new_since = float(closed) if isinstance(closed, int | float) else 0.0
+        self.filter_bar.value = self.query_text = query
         keep = state.get("highlighted") if isinstance(state.get("highlighted"), str) else None
         self.apply_query(keep=keep)
-        if self.index is None:
-            # After the first frame: the worker holds the GIL for most of its run, and the
-            # titles painted first are what the user waits for.
-            self.call_after_refresh(self.build_index, keep)
+        self.indexer.start(keep)
         self.paper_list.focus()
         self.update_facets()
-        # Two stat() calls: cheap enough to notice another process's import or marks quickly.
-        self.set_interval(2.0, self.pick_up_changes)
+        self.disk.start()
 
     def on_resize(self) -> None:
         """Stack the panes on terminals narrower than 100 columns."""
@@ -153,24 +126,11 @@ class MainScreen(PaperActions, Screen[None]):
         """The filter input."""
         return self.query_one("#filter", FilterBar)
 
-    # --- RowSource for the virtual list -----------------------------------------------------------
+    # --- state -> widgets -----------------------------------------------------------------------
 
     def row(self, paper_id: str) -> Row:
-        """What the list shows for a paper, read from memory."""
-        paper = self.library.papers[paper_id]
-        marks = self.library.marks_of(paper_id)
-        primary = paper.primary_link
-        return Row(
-            title=paper.title,
-            starred=marks.starred,
-            unread=not marks.read,
-            tags=tuple(marks.tags),
-            link_kind=primary.kind if primary else None,
-            date=paper.shown_date,
-            upvotes=paper.upvotes,
-        )
-
-    # --- state -> widgets -------------------------------------------------------------------------
+        """RowSource for the virtual list: what it shows for a paper."""
+        return main_view.make_row(self.library, paper_id, paper_id in self.selection)
 
     @property
     def current_paper(self) -> Paper | None:
@@ -178,148 +138,126 @@ class MainScreen(PaperActions, Screen[None]):
         paper_id = self.paper_list.highlighted_id
         return self.library.papers.get(paper_id) if paper_id else None
 
+    def order_of(self, paper_id: str) -> tuple[int, str]:
+        """Where a paper is in the list (papers not shown last), to act on a selection in order."""
+        try:
+            return (self.result.ids.index(paper_id), paper_id)
+        except ValueError:
+            return (len(self.result.ids), paper_id)
+
     def apply_query(self, keep: str | None = None) -> None:
         """Run the query and sort against the index and show the result."""
-        if self.index is None:
+        index = self.indexer.index
+        if index is None:
             # Still indexing: show every paper, newest first; the query runs once the index is ready.
             papers = self.library.papers.values()
             ids = [paper.id for paper in sorted(papers, key=lambda paper: -paper.added)]
             self.result = SearchResult(ids=ids, warnings=[f"indexing {len(ids):,} papers…"])
         else:
-            self.result = self.index.search(self.query_text, self.library.marks, sort=self.sort)
+            self.result = index.search(self.query_text, self.library.marks, sort=self.sort)
         self.paper_list.set_ids(self.result.ids, keep=keep)
         self.update_status()
 
-    @work(thread=True, exclusive=True, group="index")
-    def build_index(self, keep: str | None) -> None:
-        """Off the UI thread: load the index saved by the last run (~0.4 s at 100k papers), or
-        index the titles (~0.5 s); then find the abstracts on disk and index those not indexed
-        yet in chunks (all of them without a saved index: ~10 s at 100k, the list answering
-        meanwhile), and save the index for the next start."""
-        load_fuzzy_matching()
-        papers = list(self.library.papers.values())
-        index, complete_before = load_or_start_index(self.library.index_path, papers, self._abstract_of)
-        self.app.call_from_thread(self.index_ready, index, keep)
-        try:
-            self.library.find_abstracts()
-        except LibraryError as error:
-            self.app.call_from_thread(self.show_library_error, str(error))
-            return
-        self.app.call_from_thread(self.show_current)
-        while index.index_abstracts(ABSTRACT_CHUNK):
-            pass
-        self.app.call_from_thread(self.abstracts_indexed)
-        # A cache: quitting while it is written leaves the previous file (writes are atomic).
-        save_if_more_complete(self.library.index_path, index, complete_before)
-
-    def _abstract_of(self, paper: Paper) -> str:
-        return self.library.abstract_of(paper.id)
-
-    def index_ready(self, index: SearchIndex, keep: str | None) -> None:
-        """Titles are indexed: papers imported or merged into meanwhile are added (the
-        refreshes since could not tell an index that did not exist yet), and the filter applies."""
-        index.add(index.stale(self.library.papers.values()))
-        self.index = index
-        self.apply_query(keep=self.paper_list.highlighted_id or keep)
-
-    def abstracts_indexed(self) -> None:
-        """Words of abstracts match from now on: run the filter again."""
-        gc.freeze()  # as the app does for the library (see PaperdeckApp.on_mount)
-        self.apply_query(keep=self.paper_list.highlighted_id)
-
     def update_status(self) -> None:
-        """The status line: counts, sort, and any warning about the query."""
-        starred = self.library.starred_count()
+        """The status line: counts, selection, sort, and any warning or fetch in progress."""
+        index = self.indexer.index
         sort = self.sort if self.result.ranked or self.sort != "relevance" else "added"
-        text = f"{len(self.result.ids)} of {len(self.library.papers)} papers · {starred} starred · sort: {sort}"
-        if self.result.warnings:
-            text += " · ⚠ " + "; ".join(self.result.warnings)
-        if self.index is not None and self.index.abstracts_pending:
-            text += " · indexing abstracts…"
-        # Text: a query with `[` is not markup. One line of fixed size: no layout pass (a layout
-        # repaints the whole screen).
-        self.query_one(StatusLine).update(Text(text), layout=False)
+        notes = [note for note in (self.fetch_note,) if note]
+        if index is not None and index.abstracts_pending:
+            notes.append("indexing abstracts…")
+        text = main_view.status_text(
+            len(self.result.ids),
+            len(self.library.papers),
+            self.library.starred_count(),
+            sort,
+            len(self.selection),
+            main_view.hidden(self.selection, self.result.ids),
+            self.result.warnings,
+            notes,
+        )
+        # One line of fixed size: no layout pass (a layout repaints the whole screen).
+        self.query_one(StatusLine).update(text, layout=False)
 
     def update_facets(self) -> None:
-        """Fresh counts in the facets sidebar."""
-        marks = self.library.marks
-        unread = len(self.library.papers) - sum(
-            1 for paper_id, m in marks.items() if m.read and paper_id in self.library.papers
-        )
-        tags = sorted(self.library.tag_counts().items(), key=lambda item: (-item[1], item[0]))
-        self.query_one(Facets).show_counts(len(self.library.papers), self.library.starred_count(), unread, tags)
+        """Fresh counts in the facets sidebar (only while it is shown)."""
+        if not self.has_class("facets-open"):
+            return
+        library = self.library
+        counts = (len(library.papers), library.starred_count(), main_view.unread_count(library))
+        notes = sum(1 for marks in library.marks.values() if marks.note)
+        try:
+            saved = library.saved_searches()
+        except PaperdeckError as error:
+            self.notify(str(error), severity="error")
+            saved = {}
+        index = self.indexer.index
+        searched = [
+            (name, len(index.search(f"@{name}", library.marks, saved=saved).ids) if index else 0) for name in saved
+        ]
+        self.query_one(Facets).show_counts(*counts, main_view.sorted_tags(library), notes, searched)
 
     def show_current(self) -> None:
         """Put the highlighted paper (or an empty-state hint) in the viewer."""
         paper = self.current_paper
         if paper is None:
             if not self.library.papers:
-                hint = EMPTY_LIBRARY
+                hint = main_view.EMPTY_LIBRARY
             else:
                 hint = f"No paper matches “{self.query_text}”.\n\nPress Esc to clear the filter."
             self.viewer.show(None, None, empty=hint)
             return
-        self.viewer.show(
-            paper,
-            self.library.marks_of(paper.id),
-            self.result.highlight_terms,
-            abstract=self.library.abstract_of(paper.id) if self.library.abstracts_available else None,
-        )
+        abstract = self.library.abstract_of(paper.id) if self.library.abstracts_available else None
+        self.viewer.show(paper, self.library.marks_of(paper.id), self.result.highlight_terms, abstract=abstract)
 
-    def marks_changed(self, paper: Paper) -> None:
-        """After a mark: repaint rows, viewer, counts; re-run a query that filters on marks."""
-        self.paper_list.refresh_rows()
-        self.show_current()
-        self.update_facets()
-        if any(token in self.query_text for token in ("is:", "tag:", "#")):
-            self.apply_query(keep=paper.id)
-        else:
-            self.update_status()
+    def set_query(self, query: str, remember: bool = False) -> None:
+        """Replace the filter text (and run it); `remember` lets Esc come back to the old one."""
+        if remember:
+            self.previous_queries.append(self.query_text)
+        self.query_text = query
+        with self.filter_bar.prevent(FilterBar.Changed):
+            self.filter_bar.value = query
+        self.apply_query()
 
-    # --- events ----------------------------------------------------------------------------
+    def confirm(self, question: str, yes: Callable[[], None]) -> None:
+        """Ask a yes/no question; run `yes` on yes."""
+        from paperdeck.tui.screens.modals import ConfirmScreen  # dialogs load on first use
+
+        self.app.push_screen(ConfirmScreen(question), lambda answer: yes() if answer else None)
+
+    def save_state(self) -> None:
+        """Remember filter, sort and highlighted paper, and when this session ended (is:new)."""
+        state = {
+            "query": self.query_text,
+            "sort": self.sort,
+            "highlighted": self.paper_list.highlighted_id,
+            "closed_at": time.time(),
+        }
+        # Losing the remembered filter is not worth blocking quit.
+        with contextlib.suppress(PaperdeckError):
+            self.library.save_state(state)
+
+    # --- events from the widgets ---------------------------------------------------------------
 
     @on(FilterBar.Changed, "#filter")
     def filter_changed(self, event: FilterBar.Changed) -> None:
         """Every keystroke re-filters (the index answers within a frame at 100k papers)."""
         self._last_keystroke = time.monotonic()
-        self._hold_gc_while_typing()
+        self.typing_gc.typed(len(self.library.papers))
         self.query_text = event.value
         self.apply_query()
         self._paint_list_now = True
 
-    def _hold_gc_while_typing(self) -> None:
-        """No full collection until the typing pauses for GC_TYPING_PAUSE (see there)."""
-        if len(self.library.papers) < GC_HOLD_OVER:
-            return
-        if self._gc_timer is not None:
-            self._gc_timer.stop()
-        else:
-            self._gc_thresholds = gc.get_threshold()
-            young, middle, _ = self._gc_thresholds
-            gc.set_threshold(young, middle, NO_FULL_COLLECTION)
-        self._gc_timer = self.set_timer(GC_TYPING_PAUSE, self._release_gc)
-
-    def _release_gc(self) -> None:
-        self._gc_timer = None
-        gc.set_threshold(*self._gc_thresholds)
-
-    def on_unmount(self) -> None:
-        """Leaving mid-typing gives the collector back (tests run many apps in one process)."""
-        if self._gc_timer is not None:
-            self._gc_timer.stop()
-            self._release_gc()
-
     def on_idle(self) -> None:
         """The list a keystroke filtered is painted as soon as it is ready to paint, not at the
         next tick of Textual's frame timer, which added 0-8 ms (median ~4) to every keystroke.
-
-        Textual has no public way to paint now: `_dirty_widgets` is what the screen will paint
-        (the list is in it once its refresh reached the screen, which may take another idle),
-        and `_on_timer_update` is the timer's paint, which Textual's own Pilot calls directly.
-        """
+        (Textual has no public "paint now"; see tui/textual_fixes.py.)"""
         if self._paint_list_now and self.is_current and self.paper_list in self._dirty_widgets:
             self._paint_list_now = False
             self._on_timer_update()
+
+    def on_unmount(self) -> None:
+        """Leaving mid-typing gives the collector back (tests run many apps in one process)."""
+        self.typing_gc.release()
 
     @on(FilterBar.Done)
     def filter_done(self, event: FilterBar.Done) -> None:
@@ -343,24 +281,8 @@ class MainScreen(PaperActions, Screen[None]):
             self._viewer_timer = self.set_timer(VIEWER_TYPING_DELAY, self.show_current)
         else:
             self.show_current()
-        if self._read_timer is not None:
-            self._read_timer.stop()
-            self._read_timer = None
-        if event.paper_id and self.read_delay > 0 and not self.library.marks_of(event.paper_id).read:
-            self._read_timer = self.set_timer(self.read_delay, lambda: self.mark_read_after_delay(event.paper_id))
-
-    def mark_read_after_delay(self, paper_id: str | None) -> None:
-        """A paper that stayed highlighted for `read_delay` seconds counts as read."""
-        if paper_id is None or paper_id != self.paper_list.highlighted_id:
-            return
-        if self.library.marks_of(paper_id).read:
-            return
-        try:
-            self.library.change_marks([paper_id], MarkChange(read=True), auto=True)
-        except PaperdeckError as error:
-            self.notify(str(error), severity="error")
-            return
-        self.marks_changed(self.library.papers[paper_id])
+        unread = event.paper_id is not None and not self.library.marks_of(event.paper_id).read
+        self.read_timer.restart(event.paper_id if unread else None)
 
     @on(PaperList.Selected)
     def selected(self, event: PaperList.Selected) -> None:
@@ -373,61 +295,279 @@ class MainScreen(PaperActions, Screen[None]):
         self.set_query(event.query)
         self.paper_list.focus()
 
-    def set_query(self, query: str) -> None:
-        """Replace the filter text (and run it)."""
-        self.query_text = query
-        with self.filter_bar.prevent(FilterBar.Changed):
-            self.filter_bar.value = query
-        self.apply_query()
+    @on(Facets.SavedSearchAction)
+    def saved_search_action(self, event: Facets.SavedSearchAction) -> None:
+        """e / d on a saved search in the sidebar."""
+        from paperdeck.tui.screens.modals import AskText
 
-    def pick_up_changes(self) -> bool:
-        """Show papers imported and marks made by another process since the last look;
-        False when a library file turned out damaged (an error screen says so)."""
+        def rename(new_name: str | None) -> None:
+            if new_name:
+                self._change_saved(lambda: self.library.rename_search(event.name, new_name), f"Renamed to @{new_name}")
+
+        if event.verb == "rename":
+            self.app.push_screen(AskText(f"Rename @{event.name} to", event.name), rename)
+        else:
+            deleted = f"Deleted @{event.name}"
+            self.confirm(
+                f"Delete the saved search @{event.name}?",
+                lambda: self._change_saved(lambda: self.library.delete_search(event.name), deleted),
+            )
+
+    def _change_saved(self, change: Callable[[], object], toast: str) -> None:
         try:
-            refresh = self.library.refresh()
-        except LibraryError as error:
-            self.show_library_error(str(error))
-            return False
+            change()
+        except PaperdeckError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.notify(toast)
+        self.update_facets()
+
+    # --- messages from the controllers ------------------------------------------------------------
+
+    def on_index_ready(self, message: messages.IndexReady) -> None:
+        """Titles are indexed: the filter applies."""
+        self.indexer.ready(message.index)
+        self.apply_query(keep=self.paper_list.highlighted_id or message.keep)
+
+    def on_abstracts_found(self, message: messages.AbstractsFound) -> None:
+        """The viewer can show abstracts now."""
+        self.show_current()
+
+    def on_abstracts_indexed(self, message: messages.AbstractsIndexed) -> None:
+        """Words of abstracts match from now on: run the filter again."""
+        import gc
+
+        gc.freeze()  # the loaded library and its index never become garbage (see PaperdeckApp.on_mount)
+        self.apply_query(keep=self.paper_list.highlighted_id)
+
+    def on_library_changed(self, message: messages.LibraryChanged) -> None:
+        """Another process imported papers or changed marks: show it."""
         self._library_error = None
-        changed = refresh.new_ids + refresh.updated_ids
-        if changed and self.index is not None:
-            building = self.index.abstracts_pending > 0  # the worker's loop takes these too
-            # New papers, and known ones an import merged into (upvotes, links, an abstract
-            # they lacked): filters and sorts must see what the rows show.
-            self.index.add(self.library.papers[paper_id] for paper_id in changed)
-            if not building:
-                self.index.index_abstracts()
+        refresh = message.refresh
+        self.indexer.changed(refresh.new_ids + refresh.updated_ids)
         if refresh.new_ids:
             self.notify(f"{len(refresh.new_ids)} new papers imported")
-        if changed or refresh.marks_changed:
-            self.apply_query()
-            self.paper_list.refresh_rows()
-            self.update_facets()
-            self.show_current()
-        return True
+        self.refresh_view(rerun=True)
 
-    def show_library_error(self, message: str) -> None:
+    def on_library_damaged(self, message: messages.LibraryDamaged) -> None:
         """A damaged library file: one error screen per problem (the disk is polled every 2 s)."""
-        if message == self._library_error:
+        if message.problem == self._library_error:
             return
-        self._library_error = message
+        self._library_error = message.problem
+        from paperdeck.tui.screens.modals import LibraryErrorScreen
 
-        def answered(quit_app: bool | None) -> None:
-            if quit_app:
-                self.app.exit(1)
+        self.app.push_screen(LibraryErrorScreen(message.problem), lambda quit_app: quit_app and self.app.exit(1))
 
-        from paperdeck.tui.screens.modals import LibraryErrorScreen  # see tui.actions: dialogs load on first use
+    def on_read_delay_passed(self, message: messages.ReadDelayPassed) -> None:
+        """A paper that stayed highlighted counts as read."""
+        if message.paper_id == self.paper_list.highlighted_id:
+            self.marking.read_after_delay(message.paper_id)
 
-        self.app.push_screen(LibraryErrorScreen(message), answered)
+    def on_marks_changed(self, message: messages.MarksChanged) -> None:
+        """After a change of marks: repaint rows, viewer, counts; re-run a query on marks."""
+        self.refresh_view(rerun=self.sort == "for-you" or any(term in self.query_text for term in MARK_TERMS))
 
-    def save_state(self) -> None:
-        """Remember filter, sort and highlighted paper for the next start."""
-        state = {"query": self.query_text, "sort": self.sort, "highlighted": self.paper_list.highlighted_id}
-        # Losing the remembered filter is not worth blocking quit.
-        with contextlib.suppress(PaperdeckError):
-            self.library.save_state(state)
+    def refresh_view(self, rerun: bool) -> None:
+        """Rows, viewer, facets and status show the library as it is now (`rerun`: the result
+        may have changed too)."""
+        if rerun:
+            self.apply_query(keep=self.paper_list.highlighted_id)
+        else:
+            self.update_status()
+        self.paper_list.refresh_rows()
+        self.show_current()
+        self.update_facets()
 
-    def current_marks(self) -> Marks:
-        """Marks of the highlighted paper (empty if none)."""
+    def on_fetch_progress(self, message: messages.FetchProgress) -> None:
+        """A fetch is under way."""
+        self.fetch_note = message.text
+        self.update_status()
+
+    def on_fetch_done(self, message: messages.FetchDone) -> None:
+        """A fetch ended: the toast says what it brought, or why it stopped."""
+        self.fetch_note = None
+        new = sum(len(report.new_ids) for report in message.reports)
+        papers = sum(report.papers for report in message.reports)
+        if message.reports:
+            self.indexer.changed(i for report in message.reports for i in [*report.new_ids, *report.updated_ids])
+            self.refresh_view(rerun=True)
+            self.notify(f"{papers} papers ({new} new)", title="Fetched")
+        if message.error:
+            self.notify(message.error, severity="error", timeout=10)
+        self.update_status()
+
+    # --- key actions: each routed to the controller that does it ----------------------------------
+
+    def _paper(self) -> Paper | None:
         paper = self.current_paper
-        return self.library.marks_of(paper.id) if paper else Marks()
+        if paper is None:
+            self.notify("No paper highlighted", severity="warning")
+        return paper
+
+    def action_focus_filter(self) -> None:
+        """/: type a filter. Keys that arrive with the `/` in one read (typed fast, or over
+        SSH) must reach the filter, not the list's bindings: the binding is a priority one and
+        focus moves at once (`focus()` would wait behind those keys). In the filter itself a
+        `/` is just text."""
+        if self.focused is self.filter_bar:
+            self.filter_bar.insert_text_at_cursor("/")
+            return
+        self.set_focus(self.filter_bar)
+        self.filter_bar.cursor_position = len(self.filter_bar.value)
+
+    def action_toggle_star(self) -> None:
+        """s: star or unstar the highlighted (or selected) papers."""
+        self.marking.toggle_star()
+
+    def action_toggle_read(self) -> None:
+        """r: read or unread."""
+        self.marking.toggle_read()
+
+    def action_add_tags(self) -> None:
+        """t: add tags."""
+        self.marking.add_tags()
+
+    def action_remove_tag(self) -> None:
+        """T: remove a tag."""
+        self.marking.remove_tag()
+
+    def action_edit_note(self) -> None:
+        """n: the highlighted paper's note."""
+        if (paper := self._paper()) is not None:
+            self.marking.edit_note(paper)
+
+    def action_undo(self) -> None:
+        """u: undo."""
+        self.marking.undo()
+
+    def action_redo(self) -> None:
+        """ctrl+r: redo."""
+        self.marking.redo()
+
+    def action_read_all(self) -> None:
+        """A: every paper shown becomes read (after a confirmation)."""
+        self.marking.read_all(list(self.result.ids))
+
+    def action_toggle_select(self) -> None:
+        """space: select or unselect the highlighted paper and move down."""
+        paper = self._paper()
+        if paper is not None:
+            self.selection.symmetric_difference_update({paper.id})
+            self.paper_list.refresh_rows()
+            self.paper_list.action_cursor_down()
+            self.update_status()
+
+    def action_select_all(self) -> None:
+        """V: select every paper shown (again: clear the selection)."""
+        shown = set(self.result.ids)
+        self.selection = set() if shown and shown <= self.selection else self.selection | shown
+        self.paper_list.refresh_rows()
+        self.update_status()
+
+    def action_copy_primary(self) -> None:
+        """c: copy the primary link (of every selected paper, one per line)."""
+        if self.selection:
+            self.linking.copy_links([self.library.papers[i] for i in sorted(self.selection, key=self.order_of)])
+        elif (paper := self._paper()) is not None:
+            self.linking.copy_primary(paper)
+
+    def action_copy_link(self, number: int) -> None:
+        """1-9: copy link N."""
+        if (paper := self._paper()) is not None:
+            self.linking.copy_numbered(paper, number)
+
+    def action_pick_link(self) -> None:
+        """L: the link picker."""
+        if (paper := self._paper()) is not None:
+            self.linking.pick(paper)
+
+    def action_open_primary(self) -> None:
+        """o: open the primary link."""
+        if (paper := self._paper()) is not None:
+            self.linking.open_kind(paper, None)
+
+    def action_open_pdf(self) -> None:
+        """P: open the PDF."""
+        if (paper := self._paper()) is not None:
+            self.linking.open_kind(paper, "pdf")
+
+    def action_more_like_this(self) -> None:
+        """m: papers like the highlighted one (Esc goes back to the filter before)."""
+        if (paper := self._paper()) is not None:
+            self.set_query(f"like:{paper.id}", remember=True)
+            self.paper_list.focus()
+
+    def action_cycle_sort(self) -> None:
+        """S: relevance → date → upvotes → title → added → …"""
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.apply_query()
+        self.notify(f"Sort: {self.sort}", timeout=2)
+
+    def action_step_day(self, step: int) -> None:
+        """[ and ]: the previous or next list day present in the library."""
+        query = main_view.step_day(self.query_text, main_view.list_days(self.library), step)
+        if query is None:
+            self.notify("No earlier list day" if step < 0 else "No later list day", severity="warning")
+        else:
+            self.set_query(query)
+
+    def action_save_search(self) -> None:
+        """W: save the current filter under a name (`@name` in any query stands for it)."""
+        query = self.query_text.strip()
+        if not query:
+            self.notify("Type a filter first (/), then save it", severity="warning")
+            return
+        from paperdeck.tui.screens.modals import AskText
+
+        def save(name: str | None) -> None:
+            if name:
+                self._change_saved(lambda: self.library.save_search(name, query), f"Saved as @{name}: {query}")
+
+        self.app.push_screen(AskText(f"Save “{query}” as", placeholder="e.g. thesis"), save)
+
+    def action_fetch(self, which: str) -> None:
+        """F: fetch today's papers (or every day since the last fetch) in the background."""
+        if not self.fetcher.start(which):
+            self.notify("A fetch is already running", severity="warning")
+
+    def action_toggle_facets(self) -> None:
+        """b: show or hide the facets sidebar (focused while shown)."""
+        self.toggle_class("facets-open")
+        if self.has_class("facets-open"):
+            self.update_facets()
+            self.query_one(Facets).focus()
+        else:
+            self.paper_list.focus()
+
+    def action_switch_pane(self) -> None:
+        """Tab: list ↔ viewer (and facets when shown)."""
+        order = ["#list", "#viewer"]
+        if self.has_class("facets-open"):
+            order.insert(0, "#facets")
+        focused = self.focused
+        current = next((i for i, selector in enumerate(order) if focused is self.query_one(selector)), -1)
+        self.query_one(order[(current + 1) % len(order)]).focus()
+
+    def action_clear_filter(self) -> None:
+        """Esc: clear the selection first; then back from `m`; then clear the filter."""
+        if self.selection:
+            self.selection = set()
+            self.paper_list.refresh_rows()
+            self.update_status()
+        elif self.previous_queries:
+            self.set_query(self.previous_queries.pop())
+        elif self.query_text:
+            self.set_query("")
+        self.paper_list.focus()
+
+    def action_refresh_library(self) -> None:
+        """R: pick up papers and marks written by other paperdeck processes now."""
+        self._library_error = None  # asked for: show the error screen again if still damaged
+        if self.disk.poll():
+            self.notify("Library reloaded", timeout=2)
+
+    def action_help(self) -> None:
+        """?/F1: every binding, searchable."""
+        from paperdeck.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.app.describe_bindings(self)))  # type: ignore[attr-defined]

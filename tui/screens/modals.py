@@ -7,12 +7,15 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
+
+from paperdeck.store.clean import printable
+from paperdeck.tui.keys import bindings
 
 MODAL_CSS = """
 {name} {{ align: center middle; }}
@@ -55,7 +58,7 @@ class TagEditor(ModalScreen[list[str] | None]):
     """t: type one or more tags, comma separated; Tab/→ accepts a completion."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="TagEditor")
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="tags.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("tags")
 
     def __init__(self, known_tags: list[str]) -> None:
         super().__init__()
@@ -66,7 +69,7 @@ class TagEditor(ModalScreen[list[str] | None]):
         with Vertical():
             yield Label("Add tags (comma separated)", classes="title")
             yield Input(placeholder="e.g. to-read, diffusion", suggester=LastTagSuggester(self.known_tags), id="tags")
-            known = " ".join(f"#{tag}" for tag in self.known_tags[:20]) or "no tags yet"
+            known = printable(" ".join(f"#{tag}" for tag in self.known_tags[:20])) or "no tags yet"
             yield Label(f"→ completes · Enter adds · Esc cancels · in use: {known}", classes="hint", markup=False)
 
     @on(Input.Submitted)
@@ -79,14 +82,37 @@ class TagEditor(ModalScreen[list[str] | None]):
         self.dismiss(None)
 
 
+class AskText(ModalScreen[str | None]):
+    """One line of text (a saved search's name): Enter returns it, Esc cancels."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="AskText")
+    BINDINGS: ClassVar[list[BindingType]] = bindings("tags")
+
+    def __init__(self, question: str, value: str = "", placeholder: str = "") -> None:
+        super().__init__()
+        self.question, self.value, self.placeholder = question, value, placeholder
+
+    def compose(self) -> ComposeResult:
+        """The question and the input."""
+        with Vertical():
+            yield Label(printable(self.question), classes="title", markup=False)
+            yield Input(value=self.value, placeholder=self.placeholder)
+            yield Label("Enter saves · Esc cancels", classes="hint")
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        """Enter: the text (nothing typed = cancel)."""
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        """Esc: nothing."""
+        self.dismiss(None)
+
+
 class _PickerScreen(ModalScreen[str | None]):
     """A titled OptionList; Enter returns the option id, Esc cancels."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "cancel", "Cancel", id="picker.cancel"),
-        Binding("j", "down", "Down", show=False, id="picker.down"),
-        Binding("k", "up", "Up", show=False, id="picker.up"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("picker")
 
     def __init__(self, title: str, hint: str, options: list[Option]) -> None:
         super().__init__()
@@ -95,7 +121,7 @@ class _PickerScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         """Title, options, hint."""
         with Vertical():
-            yield Label(self.title_text, classes="title", markup=False)
+            yield Label(printable(self.title_text), classes="title", markup=False)
             yield OptionList(*self.options)
             yield Label(self.hint, classes="hint", markup=False)
 
@@ -124,7 +150,7 @@ class TagRemover(_PickerScreen):
 
     def __init__(self, tags: list[str]) -> None:
         super().__init__(
-            "Remove which tag?", "Enter removes · Esc cancels", [Option(Text(f"#{t}"), id=t) for t in tags]
+            "Remove which tag?", "Enter removes · Esc cancels", [Option(Text(printable(f"#{t}")), id=t) for t in tags]
         )
 
 
@@ -132,13 +158,7 @@ class LinkPicker(ModalScreen[tuple[str, str] | None]):
     """L: the paper's links; Enter/c copies, o opens."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="LinkPicker")
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "cancel", "Cancel", id="links.cancel"),
-        Binding("c", "choose('copy')", "Copy", id="links.copy"),
-        Binding("o", "choose('open')", "Open", id="links.open"),
-        Binding("j", "down", "Down", show=False, id="links.down"),
-        Binding("k", "up", "Up", show=False, id="links.up"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("links")
 
     def __init__(self, links: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -149,7 +169,10 @@ class LinkPicker(ModalScreen[tuple[str, str] | None]):
         with Vertical():
             yield Label("Links", classes="title")
             yield OptionList(
-                *(Option(Text(f"[{n}] {kind:<8} {url}"), id=url) for n, (kind, url) in enumerate(self.links, start=1))
+                *(
+                    Option(Text(printable(f"[{n}] {kind:<8} {url}")), id=url)
+                    for n, (kind, url) in enumerate(self.links, start=1)
+                )
             )
             yield Label("Enter/c copies · o opens in the browser · Esc closes", classes="hint")
 
@@ -181,10 +204,7 @@ class ConfirmScreen(ModalScreen[bool]):
     """A yes/no question: y/Enter yes, n/Esc no."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="ConfirmScreen")
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape,q", "answer(False)", "No", id="confirm.no"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("confirm")
 
     def __init__(self, question: str) -> None:
         super().__init__()
@@ -193,7 +213,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         """The question and the keys."""
         with Vertical():
-            yield Label(self.question, classes="title", markup=False)
+            yield Label(printable(self.question), classes="title", markup=False)
             yield Label("y / Enter: yes · n / Esc: no", classes="hint")
 
     def action_answer(self, yes: bool) -> None:
@@ -205,7 +225,7 @@ class ShowTextScreen(ModalScreen[None]):
     """Text to select and copy by hand when no clipboard is reachable."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="ShowTextScreen") + "ShowTextScreen TextArea { height: 5; }"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close", id="show.close")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("show")
 
     def __init__(self, title: str, text: str) -> None:
         super().__init__()
@@ -215,7 +235,7 @@ class ShowTextScreen(ModalScreen[None]):
         """A read-only text area with the text selected."""
         with Vertical():
             yield Label(self.title_text, classes="title", markup=False)
-            yield TextArea(self.text, read_only=True, soft_wrap=True, id="text")
+            yield TextArea(printable(self.text, multiline=True), read_only=True, soft_wrap=True, id="text")
             yield Label("Select with the mouse (shift+drag in tmux) · Esc closes", classes="hint")
 
     def on_mount(self) -> None:
@@ -238,10 +258,7 @@ class LibraryErrorScreen(ModalScreen[bool]):
     DEFAULT_CSS = MODAL_CSS.format(name="LibraryErrorScreen") + (
         "LibraryErrorScreen > Vertical { border: round $error; }"
     )
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "answer(True)", "Quit", id="error.quit"),
-        Binding("escape,enter", "answer(False)", "Keep browsing", id="error.keep"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("error")
 
     def __init__(self, message: str) -> None:
         super().__init__()
@@ -251,7 +268,7 @@ class LibraryErrorScreen(ModalScreen[bool]):
         """The problem, what to do, and the keys."""
         with Vertical():
             yield Label("The library cannot be read", classes="title")
-            yield Label(self.message, id="message", markup=False)
+            yield Label(printable(self.message), id="message", markup=False)
             yield Label(
                 "Nothing was overwritten. Quit and run `paperdeck doctor` (then `--repair`) to restore the last good "
                 "backup.",

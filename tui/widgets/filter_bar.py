@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import ClassVar, Self
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import Input, Static
+
+from paperdeck.tui.keys import bindings
 
 
 class FilterBar(Input):
     """Where the query is typed; Enter goes back to the list keeping it, Esc clears it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "clear_filter", "Clear filter", id="filter.clear"),
-        Binding("down", "done", "To list", show=False, id="filter.to_list"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("filter")
 
     DEFAULT_CSS = """
     FilterBar { border: none; width: 1fr; height: 1; padding: 0 1; background: $boost; }
@@ -32,7 +31,7 @@ class FilterBar(Input):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
-            placeholder='/ filter: words "phrase" #tag is:starred is:unread has:code year:2024 upvotes:>=5',
+            placeholder='/ filter: words "phrase" #tag is:starred is:new author:name date:2026-08 like:paper @saved',
             id=id,
         )
 

@@ -15,7 +15,7 @@ from typing import ClassVar, Protocol
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.events import Click
 from textual.geometry import Region, Size
@@ -23,18 +23,22 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from paperdeck.tui.keys import bindings
+
 
 @dataclass(slots=True, frozen=True)
 class Row:
-    """What one list row shows."""
+    """What one list row shows (text already made printable by the screen)."""
 
     title: str
     starred: bool
     unread: bool
     tags: tuple[str, ...]
-    link_kind: str | None  # "project", "code", "data" or None
+    link_kind: str | None  # "project", "code", "data", "hf" or None
     date: str
     upvotes: int | None
+    selected: bool = False
+    has_note: bool = False
 
 
 class RowSource(Protocol):
@@ -43,7 +47,7 @@ class RowSource(Protocol):
     def row(self, paper_id: str) -> Row: ...
 
 
-LINK_MARKERS = {"project": "↗", "code": "⎇", "data": "▤"}
+LINK_MARKERS = {"project": "↗", "code": "⎇", "data": "▤", "hf": "◇"}  # hf: only its arXiv and HF pages
 # Rendered rows kept: a few screens' worth. Each is a Strip with seven little caches of its
 # own (~3 KB); 1,024 of them were ~3 MB, and rows are reused only while still on screen.
 ROW_CACHE_SIZE = 256
@@ -52,14 +56,7 @@ ROW_CACHE_SIZE = 256
 class PaperList(ScrollView, can_focus=True):
     """A keyboard-driven virtual list of papers with one highlighted row."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("g,home", "first", "First", show=False, id="list.first"),
-        Binding("G,end", "last", "Last", show=False, id="list.last"),
-        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="list.page_up"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("list")
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "paper-list--cursor",
@@ -68,6 +65,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--tags",
         "paper-list--meta",
         "paper-list--read",
+        "paper-list--selected",
     }
 
     DEFAULT_CSS = """
@@ -85,6 +83,7 @@ class PaperList(ScrollView, can_focus=True):
     PaperList > .paper-list--tags { color: $success; }
     PaperList > .paper-list--meta { color: $text-muted; }
     PaperList > .paper-list--read { color: $text-muted; }
+    PaperList > .paper-list--selected { background: $secondary 30%; }
     """
 
     class Highlighted(Message):
@@ -262,18 +261,24 @@ class PaperList(ScrollView, can_focus=True):
 
     def _render_row(self, row: Row, width: int, highlighted: bool) -> Strip:
         base = self.get_component_rich_style("paper-list--cursor") if highlighted else self.rich_style
+        if row.selected and not highlighted:
+            base = base + self.get_component_rich_style("paper-list--selected", partial=True)
 
         def styled(component: str) -> Style:
             return base + self.get_component_rich_style(component, partial=True)
 
-        # The cursor also gets a marker, so it shows without colour (NO_COLOR, screen readers).
+        # The cursor and the selection also get a marker, so they show without colour
+        # (NO_COLOR, screen readers).
         left = [
             Segment("›" if highlighted else " ", base),
+            Segment("✓" if row.selected else " ", base),
             Segment("★" if row.starred else " ", styled("paper-list--star")),
             Segment("•" if row.unread else " ", styled("paper-list--unread")),
             Segment(" ", base),
         ]
         right: list[tuple[str, Style]] = []
+        if width >= 50 and row.has_note:
+            right.append((" ✎", styled("paper-list--meta")))
         if width >= 50 and row.tags:
             shown = " ".join(f"#{tag}" for tag in row.tags[:3]) + ("…" if len(row.tags) > 3 else "")
             right.append((" " + shown, styled("paper-list--tags")))
@@ -283,7 +288,7 @@ class PaperList(ScrollView, can_focus=True):
             upvotes = f" ▲{row.upvotes}" if row.upvotes is not None else ""
             right.append((f" {row.date}{upvotes}", styled("paper-list--meta")))
         right_width = sum(cell_len(text) for text, _ in right)
-        title_width = max(0, width - 4 - right_width)
+        title_width = max(0, width - len(left) - right_width)
         title_style = base if row.unread or highlighted else styled("paper-list--read")
         title = _truncate(row.title, title_width)
         segments = [
