@@ -73,12 +73,30 @@ async def test_navigation_keys(library: Library) -> None:
         await pilot.press("end")
         assert plist.cursor == 361
         await pilot.press("home", "pagedown")
-        assert plist.cursor > 10
-        await pilot.press("pageup")
+        page = plist.scrollable_content_region.height - 1
+        assert plist.cursor == page
+        await pilot.press("ctrl+f")
+        assert plist.cursor == 2 * page
+        await pilot.press("pageup", "ctrl+b")
         assert plist.cursor == 0
         await pilot.press("tab")
-        assert app.focused is screen_of(app).viewer
-        await pilot.press("j", "tab")
+        viewer = screen_of(app).viewer
+        assert app.focused is viewer
+        await pilot.pause()
+        assert viewer.max_scroll_y > 3, "the first paper's text should not fit the viewer"
+        await pilot.press("j", "j")
+        assert viewer.scroll_y == 2
+        await pilot.press("k")
+        assert viewer.scroll_y == 1
+        await pilot.press("G")
+        assert viewer.scroll_y == viewer.max_scroll_y
+        await pilot.press("g")
+        assert viewer.scroll_y == 0
+        await pilot.press("pagedown")
+        assert viewer.scroll_y > 3
+        await pilot.press("pageup")
+        assert viewer.scroll_y == 0
+        await pilot.press("tab")
         assert app.focused is plist
 
 
@@ -117,14 +135,23 @@ async def test_tag_editor_completes_existing_tags(library: Library) -> None:
 
 
 async def test_auto_read_after_delay(library: Library) -> None:
+    """Read only after the delay, and only the paper that stayed highlighted that long."""
     app, _ = make_app(library, read_delay=0.6)
     async with app.run_test(size=(120, 30)) as pilot:
         first = paper_list(app).highlighted_id
-        await pilot.pause(1.0)
+        await pilot.pause(0.3)
+        assert first is not None and not library.marks_of(first).read  # not yet
+        await pilot.pause(0.6)
         assert library.marks_of(first).read
-        await pilot.press("j", "j")  # moving on quickly does not mark the skipped paper
-        skipped = paper_list(app).ids[1]
-        assert not library.marks_of(skipped).read
+        await pilot.press("j")
+        skipped = paper_list(app).highlighted_id
+        await pilot.pause(0.3)
+        await pilot.press("j")  # moved on before the delay
+        await pilot.pause(0.9)  # longer than the delay since the skipped paper was highlighted
+        assert skipped is not None and not library.marks_of(skipped).read
+        assert library.marks_of(paper_list(app).ids[2]).read
+        await pilot.press("u")  # the browser's own read is not what undo takes back
+        assert library.marks_of(paper_list(app).ids[2]).read
 
 
 async def test_state_restored_on_reopen(library: Library) -> None:
@@ -227,7 +254,7 @@ async def test_link_picker_copies_and_opens(library: Library, monkeypatch: pytes
         await pilot.press("L", "o")
         assert opened == [paper.links[0].url]
         await pilot.press("o")
-        assert opened[-1] == paper.primary_link.url
+        assert opened == [paper.links[0].url, paper.primary_link.url]
 
 
 async def test_help_lists_bindings_and_searches(library: Library) -> None:

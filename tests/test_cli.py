@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from paperdeck.store.dumps import parse_file
 from paperdeck.store.library import Library
 
 PAPERDECK = str(Path(sys.executable).with_name("paperdeck"))
@@ -28,9 +29,10 @@ def run(*args: str, home: Path, stdin: bytes | None = None) -> subprocess.Comple
 
 
 def folder_state(folder: Path) -> dict[str, bytes] | None:
+    """Every file under the folder, backups included."""
     if not folder.exists():
         return None
-    return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 @pytest.fixture
@@ -82,11 +84,14 @@ def test_warnings_name_file_and_line(tmp_path: Path) -> None:
     ids=["missing", "directory", "empty", "binary", "latin1", "no-papers", "title-at-end"],
 )
 def test_bad_input_one_line_exit_1_library_untouched(home: Path, tmp_path: Path, seed_paths, make, expected) -> None:
+    """A good file of papers the library lacks, then a bad one: nothing of either lands."""
     bad_dir = tmp_path / "bad"
     bad_dir.mkdir()
     bad = make(bad_dir)
+    good = tmp_path / "good.txt"
+    good.write_text("A Paper Nobody Has Seen\n\n" + "An abstract long enough to be one. " * 8 + "\n")
     before = folder_state(home)
-    result = run("import", str(seed_paths[0]), str(bad), home=home)
+    result = run("import", str(good), str(bad), home=home)
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and expected in lines[0] and str(bad) in lines[0], result.stderr
@@ -182,6 +187,36 @@ def test_doctor_reports_and_repairs(home: Path) -> None:
     assert next(iter(home.glob("marks.json.damaged-*"))).read_bytes() == b"\x00\x00garbage"
     shown = json.loads(run("show", "flexvar", "--json", home=home).stdout)
     assert shown["starred"] is True
+
+
+def test_doctor_restores_snapshots_from_real_backups(tmp_path: Path, seed_paths: list[Path]) -> None:
+    """catalog.json and marks.json damaged by something outside paperdeck: --repair restores
+    each from its newest backup (and the journals' changes since still apply)."""
+    home = tmp_path / "home"
+    assert run("import", *map(str, seed_paths[:3]), home=home).returncode == 0
+    assert run("import", *map(str, seed_paths[3:]), home=home).returncode == 0  # a fold: catalog.json.1
+    dump = tmp_path / "late.txt"
+    dump.write_text("A Late Paper In The Journal\n\n" + "An abstract long enough to be one. " * 8 + "\n")
+    assert run("import", str(dump), home=home).returncode == 0  # one paper: the catalog journal
+    run("star", "flexvar", home=home)
+    Library.open(home).compact_marks()  # marks.json.1: the empty marks file replaced
+    run("tag", "flexvar", "kept", home=home)
+    Library.open(home).compact_marks()  # marks.json.1: starred; the journal then holds nothing
+    run("read", "flexvar", home=home)
+    for name in ("catalog.json", "marks.json"):
+        (home / name).write_bytes(b"\x00 not json")
+    assert run("doctor", home=home).returncode == 1
+    repaired = run("doctor", "--repair", home=home)
+    assert repaired.returncode == 0, repaired.stdout
+    assert f"repaired {home / 'catalog.json'} from {home / 'backups' / 'catalog.json.1'}" in repaired.stdout
+    assert f"repaired {home / 'marks.json'} from {home / 'backups' / 'marks.json.1'}" in repaired.stdout
+    library = Library.open(home)
+    first_three = {paper.id for path in seed_paths[:3] for paper in parse_file(path).to_papers()}
+    # The backup is of the catalog before the last fold; the journal's paper applies to it.
+    assert set(library.papers) == first_three | {"a-late-paper-in-the-journal"}
+    marks = library.marks_of("flexvar-flexible-visual-autoregressive-modeling-without-residual-prediction")
+    # backup 1 (starred), then the journal's line of the read, which holds the paper's whole marks
+    assert marks.starred and marks.read and marks.tags == ["kept"]
 
 
 def test_list_query_ranks_and_warns_on_stderr(home: Path) -> None:

@@ -1,25 +1,28 @@
-"""Issue 6.8: a write the disk refuses (ENOSPC, EROFS) is a clear message; memory is rolled
-back to what is on disk and nothing on disk is damaged — for marks, imports and the browser."""
+"""A write the disk refuses (ENOSPC, EROFS) is one clear line, memory is as on disk, and no byte
+of the library folder changes — backups included — for marks, imports (journal appends and
+folds), and the browser. Each step of a write is refused in turn (simulated), and the whole
+scenario runs once on a real full file system (a 4 MB tmpfs, when the tests run as root)."""
 
 from __future__ import annotations
 
 import contextlib
 import errno
 import os
+import subprocess
+import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from paperdeck.store import marks_store
+from paperdeck.store import catalog, marks_store
 from paperdeck.store.dumps import parse_text
 from paperdeck.store.errors import LibraryError
 from paperdeck.store.library import Library
 from paperdeck.store.mark_changes import MarkChange
-from paperdeck.store.marks_store import JOURNAL_FILE
 from tests.conftest import import_results
 from tests.pilot import make_app, screen_of
 
@@ -30,12 +33,13 @@ FAILURES = {
     "ENOSPC at write": ("write", errno.ENOSPC),
     "EROFS at create": ("mkstemp", errno.EROFS),
 }
-# ... and of an append to the marks journal (every star and tag).
+# ... and of an append to a journal (every star and tag, and imports of a few papers).
 JOURNAL_FAILURES = {
     "ENOSPC at journal fsync": ("fsync", errno.ENOSPC),
     "ENOSPC at journal write": ("os.write", errno.ENOSPC),
     "EROFS at journal open": ("os.open", errno.EROFS),
 }
+PAPERDECK = str(Path(sys.executable).with_name("paperdeck"))
 ABSTRACT = "We propose a method that does things well and report results on benchmarks. " * 5
 
 
@@ -52,7 +56,7 @@ def refuse_writes(monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
         real_open = os.open
 
         def read_only_journal(path: Any, *args: Any, **kwargs: Any) -> int:
-            if str(path).endswith(JOURNAL_FILE):
+            if str(path).endswith(".journal"):
                 refuse()
             return real_open(path, *args, **kwargs)
 
@@ -94,11 +98,16 @@ def MERGE(lib: Library, pid: str) -> object:
     return import_results(lib, [parse_text(text, "u")])
 
 
+APPENDS = (("star", STAR), ("tag", TAG), ("import", IMPORT), ("merge", MERGE))
 CASES = [
-    *[(name, change, failure) for name, change in (("star", STAR), ("tag", TAG)) for failure in JOURNAL_FAILURES],
-    *[(name, change, failure) for name, change in (("import", IMPORT), ("merge", MERGE)) for failure in FAILURES],
-    # A star that folds the journal into marks.json goes through the atomic rewrite.
-    *[("star-compacting", STAR, failure) for failure in FAILURES],
+    *[(name, change, failure) for name, change in APPENDS for failure in JOURNAL_FAILURES],
+    # Folds go through the atomic rewrite of several files: a star that folds the marks
+    # journal, an import that folds the catalog journal (both files, backups rotated).
+    *[
+        (name, change, failure)
+        for name, change in (("star-folding", STAR), ("import-folding", IMPORT))
+        for failure in FAILURES
+    ],
 ]
 
 
@@ -110,8 +119,10 @@ def test_refused_write_rolls_back_and_damages_nothing(
     failure: str,
     change: Callable[[Library, str], object],
 ) -> None:
-    if name == "star-compacting":
+    if name == "star-folding":
         monkeypatch.setattr(marks_store, "COMPACT_AT", 0)
+    if name == "import-folding":
+        monkeypatch.setattr(catalog, "FOLD_PAPERS", 0)
     paper_id = sorted(library.papers)[0]
     library.change_marks([sorted(library.papers)[1]], MarkChange(starred=True))  # so backups exist
     before_disk = files(library.folder)
@@ -126,10 +137,7 @@ def test_refused_write_rolls_back_and_damages_nothing(
     assert "\n" not in message
     assert {pid: (m.starred, list(m.tags)) for pid, m in library.marks.items()} == before_marks
     assert {pid: paper.to_dict() for pid, paper in library.papers.items()} == before_papers
-    after = files(library.folder)
-    assert {k: v for k, v in after.items() if not k.startswith("backups")} == {
-        k: v for k, v in before_disk.items() if not k.startswith("backups")
-    }
+    assert files(library.folder) == before_disk  # backups included
     reopened = Library.open(library.folder)  # still a good library
     assert not reopened.marks_of(paper_id).tags and set(reopened.papers) == set(before_papers)
     change(library, paper_id)  # and the same change works once the disk has room again
@@ -154,3 +162,64 @@ async def test_browser_says_so_and_shows_the_state_on_disk(library: Library, mon
         await pilot.pause()
         assert library.marks_of(paper_id).starred
     assert Library.open(library.folder).marks_of(paper_id).starred
+
+
+@contextlib.contextmanager
+def small_file_system(folder: Path, size: str = "4m") -> Iterator[Path]:
+    """A real tmpfs of `size` at `folder` (root only: skipped with the reason otherwise)."""
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        reason = mounted.stderr.decode(errors="replace").strip() or "mount failed"
+        pytest.skip(f"a real full disk needs a tmpfs mount, which this user cannot make ({reason})")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+def fill(path: Path) -> None:
+    """Fill the file system holding `path`, to the last byte."""
+    with open(path, "wb", buffering=0) as handle:
+        for block in (1 << 20, 1 << 12, 1):
+            try:
+                while True:
+                    handle.write(b"\0" * block)
+            except OSError as error:
+                assert error.errno == errno.ENOSPC
+
+
+def cli(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([PAPERDECK, "--library", str(folder), *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root (CI runs as root)")
+def test_a_full_disk_refuses_imports_and_marks_and_changes_no_byte(tmp_path: Path, seed_paths: list[Path]) -> None:
+    """A library on a 4 MB tmpfs with three generations of backups; the disk filled; three
+    imports and a star, a tag and a read refused, each with one true line: not one byte of the
+    folder changes, backups included. With room again, doctor finds nothing and the import works."""
+    with small_file_system(tmp_path / "small") as disk:
+        folder = disk / "lib"
+        for dumps in (seed_paths[:1], seed_paths[1:3], seed_paths[3:4]):
+            assert cli(folder, "import", *map(str, dumps)).returncode == 0
+        assert len(list((folder / "backups").glob("catalog.json.*"))) == 3
+        paper_id = sorted(Library.open(folder).papers)[0]
+        assert cli(folder, "star", paper_id[:30]).returncode == 0
+        Library.open(folder).compact_marks()  # an empty journal: the next mark needs a new page
+        filler = disk / "filler"
+        fill(filler)
+        before = files(folder)
+        for _ in range(3):
+            refused = cli(folder, "import", str(seed_paths[4]))
+            assert refused.returncode == 1 and refused.stdout == ""
+            assert refused.stderr.count("\n") == 1 and "No space left on device); nothing was changed" in refused.stderr
+        for args in (("unstar", paper_id), ("tag", paper_id, "full"), ("read", paper_id)):
+            refused = cli(folder, *args)
+            assert refused.returncode == 1 and "No space left on device" in refused.stderr, refused.stderr
+        assert files(folder) == before
+        filler.unlink()
+        doctor = cli(folder, "doctor")
+        assert doctor.returncode == 0 and "damaged" not in doctor.stdout, doctor.stdout
+        imported = cli(folder, "import", str(seed_paths[4]))
+        assert imported.returncode == 0, imported.stderr
+        assert len(Library.open(folder).papers) == 362
