@@ -12,16 +12,10 @@ from urllib.parse import quote
 
 from paperdeck.store.export.fields import Entry, citation_url, materialize, one_line
 from paperdeck.store.export.keys import citation_keys
-from paperdeck.store.export.latex import latex_text, latex_title
-from paperdeck.store.export.names import PersonName, split_name
+from paperdeck.store.export.latex import latex_text, latex_title, needs_escape
+from paperdeck.store.export.names import PersonName, plain_names, split_name
 from paperdeck.store.models import Marks, Paper
 
-# What may make a name need more than "Last, First" (checked on names between newlines): a word
-# not starting with an ASCII capital (a particle, a lowercase or accented word, a digit, stray
-# white space, an empty name), a suffix, "and"/"others"; a comma, a LaTeX special, a
-# family-name-first script. Two simple patterns: one alternation of both was 5x slower.
-_INVOLVED_WORD = re.compile(r"\s(?:[^A-Z]|(?:Jr|Sr|JR|SR|II|III|IV|And|AND|Others|OTHERS)\.?\s)")
-_INVOLVED_CHAR = re.compile(r"[,\\{}&%$#_~^\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _URL_SAFE = "".join(chr(code) for code in range(33, 127) if chr(code) not in "{}\\")
 _URL_VERBATIM = re.compile("[" + re.escape(_URL_SAFE) + "]*")
 
@@ -74,8 +68,9 @@ def bibtex_authors(authors: list[str], ascii: bool = False) -> str:
     return " and ".join(filter(None, (_bibtex_author(author, ascii) for author in authors if author.strip())))
 
 
-def _is_plain(names: str) -> bool:
-    return _INVOLVED_WORD.search(names) is None and _INVOLVED_CHAR.search(names) is None
+def _is_plain(framed: str) -> bool:
+    # Names that need neither splitting into parts nor escaping.
+    return plain_names(framed) and not needs_escape(framed)
 
 
 def _last_first(name: str) -> str:

@@ -55,6 +55,11 @@ def latex_text(text: str, ascii: bool = False) -> str:
     return _escaped(_without_stand_ins(text), ascii)
 
 
+def needs_escape(text: str) -> bool:
+    """True when `text` holds a character `latex_text` would change (ASCII output)."""
+    return _NEEDS_ESCAPE.search(text) is not None
+
+
 def latex_title(title: str, ascii: bool = False) -> str:
     """A title as BibTeX field content: words a style's case change must keep braced — any
     with a capital after its first letter (`{NeRF}`, `{LLaMA}`, `{GPT}-4`, `{3D}`), a single

@@ -19,9 +19,11 @@ _PARTICLE_TEXT = """van von der den de del della delle dei degli di da das dos d
 PARTICLES = frozenset(_PARTICLE_TEXT.split())
 # Generational suffixes, compared in lower case and kept as written.
 SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
-# Capitalised words with single spaces and no comma: "Ashish Vaswani", nearly every name the
-# Hugging Face API gives (294 of 295 in its two recorded answers). Its last word is the family name.
-_PLAIN = re.compile(r"[A-Z][^\s,]*(?: [A-Z][^\s,]*)*")
+# What makes a name more than "Given Names Family" (see `plain_names`), over names framed by
+# newlines: a word not starting with an ASCII capital (a particle, a lowercase, accented or CJK
+# word, a digit, stray white space, an empty name), a suffix, or a word an author list reads as
+# syntax ("And", "Others").
+_INVOLVED_WORD = re.compile(r"\s(?:[^A-Z]|(?:Jr|Sr|JR|SR|II|III|IV|And|AND|Others|OTHERS)\.?\s)")
 # A word in a script written family name first (Han, kana, Hangul): "山田 太郎" is Yamada Taro.
 _FAMILY_FIRST = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 
@@ -46,10 +48,9 @@ def split_name(name: str) -> PersonName:
     """Split "First von Last Jr." (or BibTeX's "von Last, First" / "von Last, Jr, First") into
     its parts. A single word is a family name ("Plato"); so is a name with no space in a
     family-name-first script ("王小明"), while "山田 太郎" splits family first."""
-    if _PLAIN.fullmatch(name):
+    if plain_names("\n" + name + "\n"):
         given, _, family = name.rpartition(" ")
-        if family.lower() not in SUFFIXES:
-            return PersonName(given, "", family)
+        return PersonName(given, "", family)
     if "," in name:
         parts = [part.strip() for part in name.split(",")]
         if len(parts) == 2 and parts[1].lower() in SUFFIXES and parts[0]:  # "Martin Luther King, Jr."
@@ -62,6 +63,14 @@ def split_name(name: str) -> PersonName:
         # Commas that are not name syntax: read the words as a plain name.
         return _split_words(name.replace(",", " ").split(), "")
     return _split_words(name.split(), "")
+
+
+def plain_names(framed: str) -> bool:
+    """True when every name in `framed` (one a line, the text starting and ending with a newline)
+    is capitalised words with single spaces, no comma and no suffix: "Given Names Family", its
+    last word the family name. Nearly every name the Hugging Face API gives is ("Ashish Vaswani":
+    294 of 295 in its two recorded answers), so a whole author list is checked at once."""
+    return "," not in framed and _INVOLVED_WORD.search(framed) is None
 
 
 def _split_words(words: list[str], suffix: str) -> PersonName:
