@@ -43,15 +43,19 @@ def bibtex_entry(paper: Paper, marks: Marks, key: str, *, ascii: bool = False) -
     if year:
         lines.append(f"  year={{{year}}},\n")
     if paper.arxiv_id:
-        lines.append(f"  eprint={{{latex_text(paper.arxiv_id)}}},\n  archivePrefix={{arXiv}},\n")
-        if paper.categories:
-            lines.append(f"  primaryClass={{{latex_text(paper.categories[0])}}},\n")
+        category = paper.categories[0] if paper.categories else ""
+        arxiv_id = paper.arxiv_id
+        if needs_escape(arxiv_id + category):  # never so for a real id and category
+            arxiv_id, category = latex_text(arxiv_id), latex_text(category)
+        lines.append(f"  eprint={{{arxiv_id}}},\n  archivePrefix={{arXiv}},\n")
+        if category:
+            lines.append(f"  primaryClass={{{category}}},\n")
     url = citation_url(paper)
     if url:
         lines.append(f"  url={{{bibtex_url(url)}}},\n")
     if marks.tags:
         lines.append(f"  keywords={{{latex_text(', '.join(marks.tags), ascii)}}},\n")
-    if marks.note.strip():
+    if marks.note and not marks.note.isspace():
         # BibTeX folds white space, line breaks included: written folded, as it will be read.
         lines.append(f"  annote={{{latex_text(one_line(marks.note), ascii)}}},\n")
     lines.append("}\n")
