@@ -209,11 +209,26 @@ TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=60)
 
 
 @settings(max_examples=300, deadline=None)
-@given(title=TEXT, authors=st.lists(TEXT, max_size=5), tags=st.lists(TEXT, max_size=3), note=TEXT, ascii=st.booleans())
+@given(
+    title=TEXT,
+    authors=st.lists(TEXT, max_size=5),
+    tags=st.lists(TEXT, max_size=3),
+    note=TEXT,
+    arxiv_id=st.one_of(st.just("2401.00001"), TEXT),
+    categories=st.lists(TEXT, max_size=2),
+    ascii=st.booleans(),
+)
 def test_any_printable_title_and_names_parse(
-    title: str, authors: list[str], tags: list[str], note: str, ascii: bool
+    title: str, authors: list[str], tags: list[str], note: str, arxiv_id: str, categories: list[str], ascii: bool
 ) -> None:
-    paper = Paper(id="p", title=title, authors=authors, arxiv_id="2401.00001", links=[Link("https://a.b/{x}", "code")])
+    paper = Paper(
+        id="p",
+        title=title,
+        authors=authors,
+        arxiv_id=arxiv_id,
+        categories=categories,
+        links=[Link("https://a.b/{x}", "code")],
+    )
     text = bibtex([(paper, Marks(tags=tags, note=note))], ascii=ascii)
     assert_braces_balance(text)
     assert not ascii or text.isascii()

@@ -45,8 +45,9 @@ def bibtex_entry(paper: Paper, marks: Marks, key: str, *, ascii: bool = False) -
     if paper.arxiv_id:
         category = paper.categories[0] if paper.categories else ""
         arxiv_id = paper.arxiv_id
-        if needs_escape(arxiv_id + category):  # never so for a real id and category
-            arxiv_id, category = latex_text(arxiv_id), latex_text(category)
+        if needs_escape(arxiv_id + category) or (ascii and not (arxiv_id + category).isascii()):
+            # Never so for a real id and category; escaped all the same.
+            arxiv_id, category = latex_text(arxiv_id, ascii), latex_text(category, ascii)
         lines.append(f"  eprint={{{arxiv_id}}},\n  archivePrefix={{arXiv}},\n")
         if category:
             lines.append(f"  primaryClass={{{category}}},\n")
