@@ -16,6 +16,7 @@ from paperdeck.store.export import FORMATS, bibtex, csl_json, csv_text, json_tex
 from paperdeck.store.export.csv_table import COLUMNS, FORMULA_STARTS
 from paperdeck.store.export.keys import citation_keys
 from paperdeck.store.export.markdown import first_sentence
+from paperdeck.store.export.names import split_name
 from paperdeck.store.models import Marks, Paper
 from tests.export_samples import hard_entries, real_entries
 
@@ -277,3 +278,18 @@ def test_formats_are_declared_once_and_all_work_from_any_iterable() -> None:
         assert declared.extension.startswith(".") and "/" in declared.media_type and declared.description
         text = declared.export(entry for entry in ENTRIES)  # a generator is read once
         assert text == declared.export(ENTRIES), name
+
+
+TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=TEXT, authors=st.lists(TEXT, max_size=4), tags=st.lists(TEXT, max_size=3), note=TEXT)
+def test_any_text_keeps_ris_records_and_csv_cells_whole(
+    title: str, authors: list[str], tags: list[str], note: str
+) -> None:
+    entries = [(Paper(id="p", title=title, authors=authors, arxiv_id="2401.00001"), Marks(tags=tags, note=note))]
+    (record,) = ris_records(ris(entries))
+    assert sum(tag == "AU" for tag, _ in record) == sum(1 for author in authors if split_name(author).family)
+    (row,) = csv.DictReader(io.StringIO(csv_text(entries), newline=""))
+    assert unneutralised(row["title"]) == title and unneutralised(row["note"]) == note
