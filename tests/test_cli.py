@@ -195,7 +195,7 @@ def test_list_query_ranks_and_warns_on_stderr(home: Path) -> None:
 def test_list_saves_the_search_index_and_answers_the_same_from_it(home: Path, tmp_path: Path) -> None:
     """`list` builds the index once and saves it; the next `list` loads it, answering exactly
     as before; an import adds its papers to the saved index."""
-    from paperdeck.store.index_file import read_snapshot
+    from paperdeck.store.search.index_file import read_snapshot
 
     query = ("list", "--json", "gausian splating")  # a typo: fuzzy matching, abstracts too
     first = run(*query, home=home)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paperdeck.store.query import Comparison, parse_query
+from paperdeck.store.search.query import Comparison, parse_query
 
 
 def test_free_words_are_normalized() -> None:

@@ -14,7 +14,7 @@ from paperdeck.store.library import Library
 from paperdeck.store.locations import library_dir, sample_dumps
 from paperdeck.tui import commands
 
-SORT_CHOICES = ("relevance", "date", "upvotes", "title", "added")
+SORT_CHOICES = ("relevance", "date", "upvotes", "title", "added", "for-you")
 CANDIDATES_SHOWN = 20  # an ambiguous prefix lists this many ids, then says how many more
 
 
@@ -83,8 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Commands that print or search every abstract; `show` reads its one from disk, the rest none.
-NEED_ABSTRACTS = ("list",)
+# Commands that print or search every abstract: none. `show` reads its one from disk, `list`
+# those it prints and, to build an index, each in turn (store.search.filter_papers needs none).
+NEED_ABSTRACTS: tuple[str, ...] = ()
 
 
 def open_library(

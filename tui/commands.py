@@ -21,6 +21,7 @@ from paperdeck.store.models import Marks, Paper
 
 if TYPE_CHECKING:  # the parser is imported by the commands that parse, not by the browser
     from paperdeck.store.dumps import ParseResult
+    from paperdeck.store.search import Query, SearchResult
 
 # Below this many bytes an import finishes before a progress bar would be worth drawing.
 PROGRESS_MIN_BYTES = 2_000_000
@@ -99,7 +100,7 @@ def cmd_import(args: argparse.Namespace, library: Library, results: list[ParseRe
     if (report.new or report.updated) and library.index_path.exists():
         # Only here, and only with a saved index to update (none until the browser or `list`
         # made one): it imports the search engine, ~15 ms of every import otherwise.
-        from paperdeck.store.index_file import update_saved_index
+        from paperdeck.store.search import update_saved_index
 
         # ~1 s at 100k papers (load, index the new abstracts, save), after the summary: the
         # import itself is done and durable; this only spares the browser's next start.
@@ -118,22 +119,31 @@ def _query_from_options(args: argparse.Namespace) -> str:
 
 
 def cmd_list(args: argparse.Namespace, library: Library) -> int:
-    """List papers, filtered by the query language and the shortcut options."""
-    # Only `list` needs the index; the other commands' imports stay light.
-    from paperdeck.store.index_file import load_or_start_index, save_if_more_complete
+    """List papers, filtered by the query language and the shortcut options. A query of
+    filters alone (marks, tags, dates, has:, is:) is answered from the catalog and marks, with
+    no index and no abstract read; words, `author:`, `like:` and `for-you` use the index."""
+    from paperdeck.store.search import filter_papers, parse_query
 
-    # The browser's saved index (~0.4 s at 100k papers) or a new one (~6 s); either way every
-    # abstract indexed (those imported since the save, or all) and the result saved.
-    index, complete_before = load_or_start_index(library.index_path, list(library.papers.values()))
-    index.index_abstracts()
-    save_if_more_complete(library.index_path, index, complete_before)
-    result = index.search(_query_from_options(args), library.marks, sort=args.sort)
+    query = parse_query(_query_from_options(args))
+    if query.needs_index or args.sort == "for-you":
+        result = _search_with_index(library, query, args.sort)
+    else:
+        result = filter_papers(query, library.papers.values(), library.marks, sort=args.sort)
     for warning in result.warnings:
         warn(f"warning: {warning}")
     ids = result.ids[: args.limit] if args.limit else result.ids
     papers = [library.papers[paper_id] for paper_id in ids]
     if args.json:
-        print_json([paper_record(paper, library.marks_of(paper.id)) for paper in papers])
+        library.find_abstracts()  # only the listed papers' abstracts are read
+        records = []
+        for paper in papers:
+            record = paper_record(paper, library.marks_of(paper.id))
+            record["abstract"] = library.abstract_of(paper.id)
+            reasons = result.explain(paper.id)
+            if reasons:
+                record["because"] = reasons
+            records.append(record)
+        print_json(records)
         return 0
     if not sys.stdout.isatty():
         for paper in papers:
@@ -165,6 +175,22 @@ def cmd_list(args: argparse.Namespace, library: Library) -> int:
     out.print(table)
     out.print(f"{len(papers)} of {len(library.papers)} papers", style="dim")
     return 0
+
+
+def _search_with_index(library: Library, query: Query, sort: str) -> SearchResult:
+    """The query against the saved index (~0.4 s at 100k papers) or a new one (~6 s); either
+    way every abstract indexed (those imported since the save, or all, read from disk one by
+    one) and the result saved."""
+    from paperdeck.store.search import load_or_start_index, save_if_more_complete
+
+    library.find_abstracts()
+    index, complete_before = load_or_start_index(
+        library.index_path, list(library.papers.values()), lambda paper: library.abstract_of(paper.id)
+    )
+    index.index_abstracts()
+    save_if_more_complete(library.index_path, index, complete_before)
+    index.set_notes(library.marks)
+    return index.search(query, library.marks, sort=sort)
 
 
 def cmd_show(args: argparse.Namespace, library: Library) -> int:

@@ -18,10 +18,16 @@ from textual.timer import Timer
 from textual.widgets import Footer
 
 from paperdeck.store.errors import LibraryError, PaperdeckError
-from paperdeck.store.index_file import load_or_start_index, save_if_more_complete
 from paperdeck.store.library import Library
 from paperdeck.store.models import Marks, Paper
-from paperdeck.store.search import SORTS, SearchIndex, SearchResult, load_fuzzy_matching
+from paperdeck.store.search import (
+    SORTS,
+    SearchIndex,
+    SearchResult,
+    load_fuzzy_matching,
+    load_or_start_index,
+    save_if_more_complete,
+)
 from paperdeck.tui.actions import PaperActions
 from paperdeck.tui.widgets.abstract_view import AbstractView
 from paperdeck.tui.widgets.facets import Facets

@@ -84,6 +84,13 @@ class Postings:
         flat = self._positions[self._ends[slot - 1] if slot else 0 : self._ends[slot]]
         return flat if fresh is None else flat + fresh
 
+    def count(self, word: bytes) -> int:
+        """How many papers have `word` (no copy of their postings)."""
+        slot = self._slot(word)
+        fresh = self._fresh.get(word)
+        flat = self._ends[slot] - (self._ends[slot - 1] if slot else 0) if slot >= 0 else 0
+        return flat + (len(fresh) if fresh is not None else 0)
+
     def __contains__(self, word: bytes) -> bool:
         return word in self._fresh or self._slot(word) >= 0
 

@@ -1,0 +1,204 @@
+"""More like this (`like:REF`) and `for-you`: papers scored by the terms they share with some
+papers, or with a profile learned from the user's marks, explained by those terms.
+
+Built on the index's own statistics, no model and nothing downloaded: a paper's terms are its
+words (compounds joined, store.search.compounds) weighted by field (store.search.fields: titles
+3x, AI keywords 2x) and BM25's idf; a query keeps its QUERY_TERMS heaviest terms, and only the
+postings of those are read, each paper's sum scaled by BM25's length norm. So the cost is the
+postings of a few rare-ish terms (~5 ms at 100k papers), never a pass over every paper.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from paperdeck.store.models import Marks
+from paperdeck.store.search.compounds import text_words
+from paperdeck.store.search.fields import FIELDS
+from paperdeck.store.search.ordering import ScoredOrder
+
+if TYPE_CHECKING:
+    from paperdeck.store.search.index import SearchIndex
+    from paperdeck.store.search.table import PaperTable
+
+QUERY_TERMS = 30  # terms of a like: query; measured on the seed families (tests/test_related.py)
+PROFILE_TERMS = 40  # terms of the for-you profile
+PROFILE_PAPERS = 200  # most recently marked papers the profile learns from
+HALF_LIFE_DAYS = 30.0  # a mark this much older than the newest weighs half
+K1, B = 1.2, 0.75  # BM25
+EXPLAINED = 5
+SCORED_FIELDS = ("title", "abstract", "keywords", "authors")
+WEIGHTS = {field.name: field.weight for field in FIELDS}
+STARRED, TAGGED, READ_ONLY = 1.0, 0.6, -0.25  # what a mark says about a paper's terms
+
+
+class Similarity:
+    """Scores of papers against weighted query terms, and why."""
+
+    def __init__(self, model: RelatedModel, terms: dict[bytes, float], exclude: AbstractSet[int]) -> None:
+        self.model, self.terms, self.exclude = model, terms, exclude
+
+    def scores(self, subset: AbstractSet[int] | None) -> dict[int, float]:
+        """position -> score for every paper sharing a term (inside `subset` when given)."""
+        model = self.model
+        accumulated: defaultdict[int, float] = defaultdict(float)
+        for term, weight in self.terms.items():
+            idf = model.idf(term)
+            for name in SCORED_FIELDS:
+                postings = model.tables[name].get(term)
+                if not postings:
+                    continue
+                add = weight * idf * WEIGHTS[name]
+                for position in postings:
+                    accumulated[position] += add
+        norm = model.length_norm
+        scores = {
+            position: score * norm(position)
+            for position, score in accumulated.items()
+            if position not in self.exclude and (subset is None or position in subset)
+        }
+        return scores
+
+    def ordered(
+        self, subset: AbstractSet[int] | None, order: list[int], keep_rest: bool
+    ) -> tuple[ScoredOrder, Callable[[str], list[str]]]:
+        """The papers by score (then, with `keep_rest`, the others of `subset` in `order`),
+        and the explanation of each."""
+        table = self.model.table
+        if subset is not None and self.exclude and keep_rest:
+            subset = subset - self.exclude
+        ranked = ScoredOrder(self.scores(subset), order, lambda: table.rank("added"), subset, keep_rest)
+        return ranked, self.explain
+
+    def explain(self, paper_id: str) -> list[str]:
+        """The EXPLAINED terms that contributed most to a paper's score, best first."""
+        position = self.model.table.positions.get(paper_id)
+        if position is None:
+            return []
+        own = self.model.terms_of(position)
+        shared = sorted((t for t in self.terms if t in own), key=lambda t: -self.terms[t] * own[t])
+        return [self.model.display(term) for term in shared[:EXPLAINED]]
+
+
+class RelatedModel:
+    """Term statistics of one index generation (idf, lengths) and per-paper term weights."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+        self.table: PaperTable = index._table
+        self.tables = index._tables
+        self.papers = len(self.table)
+        lengths = index._lengths
+        self.average_length = (sum(lengths) / len(lengths)) if lengths else 1.0
+        self.idf = lru_cache(maxsize=65536)(self._idf)
+        self.terms_of = lru_cache(maxsize=4096)(self._terms_of)
+
+    def _idf(self, term: bytes) -> float:
+        """BM25's idf, from the papers with the term in the title or the abstract (an abstract
+        is indexed without its title's words, so the two counts never overlap)."""
+        found = self.tables["title"].count(term) + self.tables["abstract"].count(term)
+        found = max(found, self.tables["keywords"].count(term), self.tables["authors"].count(term))
+        return math.log(1.0 + (self.papers - found + 0.5) / (found + 0.5))
+
+    def length_norm(self, position: int) -> float:
+        """BM25's term factor for a word seen once: shorter papers count each shared term more."""
+        length = self.index._lengths[position] if position < len(self.index._lengths) else self.average_length
+        return (K1 + 1) / (1 + K1 * (1 - B + B * length / self.average_length))
+
+    def _terms_of(self, position: int) -> dict[bytes, float]:
+        """A paper's terms: field weight x idf of each word (its best field), no stop words
+        (idf under 1: in more than ~a third of the papers) and no bare numbers."""
+        paper = self.table.papers[position]
+        compounds: dict[bytes, bytes] = {}  # what the index learned is enough; this one is discarded
+        texts = {
+            "title": paper.title,
+            "abstract": self.index._abstract_of(paper),
+            "keywords": " ".join(paper.ai_keywords),
+            "authors": " ".join(paper.authors),
+        }
+        weights: dict[bytes, float] = {}
+        for name, text in texts.items():
+            weight = WEIGHTS[name]
+            for word in text_words(text, compounds):
+                if weights.get(word, 0.0) < weight and not word.isdigit() and len(word) > 1:
+                    weights[word] = weight
+        terms = {}
+        for word, weight in weights.items():
+            idf = self.idf(word)
+            if idf >= 1.0:
+                terms[word] = weight * idf
+        return terms
+
+    def top_terms(self, position: int, limit: int) -> list[tuple[bytes, float]]:
+        """A paper's heaviest terms."""
+        return sorted(self.terms_of(position).items(), key=lambda item: -item[1])[:limit]
+
+    def display(self, term: bytes) -> str:
+        """A term as a reader writes it: a compound with its hyphens."""
+        return self.index._compounds.get(term, term).decode("ascii")
+
+    def like(self, positions: Iterable[int]) -> Similarity:
+        """Papers like these (themselves left out)."""
+        chosen = list(positions)
+        summed: defaultdict[bytes, float] = defaultdict(float)
+        for position in chosen:
+            for term, weight in _unit(self.terms_of(position)).items():
+                summed[term] += weight
+        return Similarity(self, _heaviest(summed, QUERY_TERMS), frozenset(chosen))
+
+    def for_you(self, marks: Mapping[str, Marks]) -> Similarity | None:
+        """Papers like the starred and tagged ones, recently marked ones more; papers read
+        and not starred pull their terms down slightly. None without any mark that says so."""
+        positions = self.table.positions
+        marked = [
+            (m.updated, pid, m) for pid, m in marks.items() if pid in positions and (m.starred or m.tags or m.read)
+        ]
+        if not marked:
+            return None
+        marked.sort(reverse=True)
+        newest = marked[0][0]
+        summed: defaultdict[bytes, float] = defaultdict(float)
+        for updated, paper_id, mark in marked[:PROFILE_PAPERS]:
+            weight = STARRED if mark.starred else (TAGGED if mark.tags else READ_ONLY)
+            weight *= 0.5 ** (max(0.0, newest - updated) / 86400.0 / HALF_LIFE_DAYS)
+            for term, value in _unit(self.terms_of(positions[paper_id])).items():
+                summed[term] += weight * value
+        terms = _heaviest({t: w for t, w in summed.items() if w > 0}, PROFILE_TERMS)
+        return Similarity(self, terms, frozenset()) if terms else None
+
+
+def _unit(terms: dict[bytes, float]) -> dict[bytes, float]:
+    """Weights scaled to length 1, so that a long abstract does not outweigh a short one."""
+    norm = math.sqrt(sum(weight * weight for weight in terms.values())) or 1.0
+    return {term: weight / norm for term, weight in terms.items()}
+
+
+def _heaviest(terms: Mapping[bytes, float], limit: int) -> dict[bytes, float]:
+    return dict(sorted(terms.items(), key=lambda item: -item[1])[:limit])
+
+
+def resolve_refs(refs: list[str], table: PaperTable, warnings: list[str]) -> list[int]:
+    """Positions of the papers `like:` names: an id, a unique id prefix or an arXiv id
+    (`2401.12345`, with or without `arxiv:` and a version); a warning for any other."""
+    found: list[int] = []
+    for ref in refs:
+        position = table.positions.get(ref)
+        if position is None:
+            arxiv = ref.removeprefix("arxiv:").split("v")[0] if ref[:1].isdigit() or ref.startswith("arxiv:") else ""
+            matches = [i for i, paper in enumerate(table.papers) if arxiv and paper.arxiv_id == arxiv]
+            if not matches:
+                matches = [i for i, paper_id in enumerate(table.ids) if paper_id.startswith(ref)]
+            if len(matches) == 1:
+                position = matches[0]
+            elif matches:
+                warnings.append(f"like:{ref} matches {len(matches)} papers; give more of the id")
+            else:
+                warnings.append(f"like:{ref}: no paper with that id, id prefix or arXiv id")
+        if position is not None and position not in found:
+            found.append(position)
+    return found
