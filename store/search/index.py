@@ -28,6 +28,7 @@ from paperdeck.store.search.matching import TextMatching
 from paperdeck.store.search.postings import FlatPostings, Postings
 from paperdeck.store.search.table import PaperTable
 from paperdeck.store.search.words import EMPTY, Vocabulary, build_vocabulary
+from paperdeck.store.text import word_set
 
 # Matched words kept. A word's sets hold up to 100k positions (~7 MB), and every cached set
 # that is young when the garbage collector runs is traversed: a cache of every prefix typed
@@ -161,9 +162,10 @@ class SearchIndex(TextMatching):
             self._refresh()
         else:
             self.index_abstracts()
-        # The default order and its ranks (~10 ms at 100k) belong to the build, not to whichever
-        # keystroke first needs them.
+        # The default order and its ranks (~10 ms at 100k) and the facets (`year:` ~100 ms)
+        # belong to the build, not to whichever keystroke first needs them.
         self._table.rank("added")
+        self._table.build_facets()
 
     def _add(self, papers: Iterable[Paper]) -> bool:
         """Every field but the abstract; abstracts queued. True if any paper came."""
@@ -229,7 +231,9 @@ class SearchIndex(TextMatching):
                     continue
                 self._empty_abstracts.discard(position)
                 words = text_words(abstract, compounds)
-                words.difference_update(text_words(paper.title, compounds))
+                # Plain words of the title: its joined compounds (rare) may stay in both tables,
+                # and the title is split 3x faster than by `text_words`.
+                words.difference_update(word_set(paper.title))
                 lengths[position] += len(words)
                 deque(map(append, map(abstract_get, words), repeat(position)), 0)
             if not pending:

@@ -113,6 +113,12 @@ class TextMatching:
             return model.like(positions) if positions else None
         return model.for_you(marks) if sort == "for-you" else None
 
+    def terms_of(self, paper_id: str, limit: int = 20) -> list[tuple[str, float]]:
+        """A paper's heaviest terms with their weights (what related papers are found by);
+        [] for a paper the index does not have."""
+        position = self._table.positions.get(paper_id)
+        return [] if position is None else self._related().weighted_terms(position, limit)
+
     def _related_model(self) -> related.RelatedModel:
         return related.RelatedModel(self)  # type: ignore[arg-type]
 
@@ -151,15 +157,17 @@ class TextMatching:
         if expansion:
             spelled_out = self._all_in_titles(expansion)
             title |= spelled_out if within is None else spelled_out & within
-        # A prefix of up to three letters inside abstracts is noise (`tra` is in nearly every
-        # abstract) and its union cost 10 ms at 100k papers; in titles it is what is meant.
-        if prefix and len(word) < SHORT_PREFIX:
-            return title, title, matched
-        others = self._keys_hits(keys, self._text_fields[1:])
         # A compound written joined (`finetuning`) is also the spaced phrase (`fine tuning`);
         # hyphenated ones were indexed joined. Extensions of a prefix are not expanded (each
         # would be a phrase check per keystroke).
-        for compound in (key for key in keys if key in self._compounds and (not prefix or key == keys[0])):
+        compound_keys = [key for key in keys if key in self._compounds and (not prefix or key == keys[0])]
+        # A prefix of up to three letters inside abstracts is noise (`tra` is in nearly every
+        # abstract) and its union cost 10 ms at 100k papers; in titles it is what is meant.
+        short = prefix and len(word) < SHORT_PREFIX
+        if short and not compound_keys:
+            return title, title, matched
+        others = self._keys_hits(compound_keys if short else keys, self._text_fields[1:])
+        for compound in compound_keys:
             phrase_title, phrase_hits = self._phrase_hits(self._compounds[compound].decode("ascii").replace("-", " "))
             title |= phrase_title if within is None else phrase_title & within
             others = chain(others, phrase_hits)

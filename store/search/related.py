@@ -10,15 +10,16 @@ postings of a few rare-ish terms (~5 ms at 100k papers), never a pass over every
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from paperdeck.store.models import Marks
-from paperdeck.store.search.compounds import text_words
+from paperdeck.store.search.compounds import text_counts
 from paperdeck.store.search.fields import FIELDS
 from paperdeck.store.search.ordering import ScoredOrder
 
@@ -26,8 +27,11 @@ if TYPE_CHECKING:
     from paperdeck.store.search.index import SearchIndex
     from paperdeck.store.search.table import PaperTable
 
-QUERY_TERMS = 30  # terms of a like: query; measured on the seed families (tests/test_related.py)
-PROFILE_TERMS = 40  # terms of the for-you profile
+QUERY_TERMS = 30  # terms of a like: query whose postings are read (tests/test_related.py)
+PROFILE_TERMS = 40  # the same for the for-you profile
+PROFILE_VECTOR = 400  # terms of the profile kept for the exact scoring of the pool
+POOL = 100  # papers scored exactly: ~60 µs each (an abstract read and counted)
+MIN_IDF = 1.0
 PROFILE_PAPERS = 200  # most recently marked papers the profile learns from
 HALF_LIFE_DAYS = 30.0  # a mark this much older than the newest weighs half
 K1, B = 1.2, 0.75  # BM25
@@ -38,13 +42,21 @@ STARRED, TAGGED, READ_ONLY = 1.0, 0.6, -0.25  # what a mark says about a paper's
 
 
 class Similarity:
-    """Scores of papers against weighted query terms, and why."""
+    """Scores of papers against weighted query terms (`vector`), and why.
 
-    def __init__(self, model: RelatedModel, terms: dict[bytes, float], exclude: AbstractSet[int]) -> None:
-        self.model, self.terms, self.exclude = model, terms, exclude
+    Two stages: every paper sharing one of the heaviest terms is scored from postings (binary:
+    field weight x idf per shared term, BM25's length norm), then the best POOL of those are
+    scored exactly, by the cosine of their whole term vectors (counts, every field) with the
+    query's: on the seed families this lifts precision@5 by ~0.1 over the postings alone.
+    """
+
+    def __init__(self, model: RelatedModel, vector: dict[bytes, float], exclude: AbstractSet[int], top: int) -> None:
+        self.model, self.vector, self.exclude = model, vector, exclude
+        self.terms = _heaviest(vector, top)
 
     def scores(self, subset: AbstractSet[int] | None) -> dict[int, float]:
-        """position -> score for every paper sharing a term (inside `subset` when given)."""
+        """position -> score for every paper sharing a term (inside `subset` when given); the
+        exactly scored pool above 1, the others below."""
         model = self.model
         accumulated: defaultdict[int, float] = defaultdict(float)
         for term, weight in self.terms.items():
@@ -57,11 +69,21 @@ class Similarity:
                 for position in postings:
                     accumulated[position] += add
         norm = model.length_norm
+        exclude = self.exclude
         scores = {
             position: score * norm(position)
             for position, score in accumulated.items()
-            if position not in self.exclude and (subset is None or position in subset)
+            if position not in exclude and (subset is None or position in subset)
         }
+        if not scores:
+            return scores
+        top = max(scores.values())
+        pool = heapq.nlargest(POOL, scores, key=scores.__getitem__)
+        for position in scores:
+            scores[position] /= top + 1e-9  # below 1: after the pool
+        vector, terms_of = self.vector, model.terms_of
+        for position in pool:
+            scores[position] = 1.0 + sum(vector.get(term, 0.0) * weight for term, weight in terms_of(position).items())
         return scores
 
     def ordered(
@@ -80,13 +102,13 @@ class Similarity:
         position = self.model.table.positions.get(paper_id)
         if position is None:
             return []
-        own = self.model.terms_of(position)
-        shared = sorted((t for t in self.terms if t in own), key=lambda t: -self.terms[t] * own[t])
+        own, vector = self.model.terms_of(position), self.vector
+        shared = sorted((t for t in own if t in vector), key=lambda t: -vector[t] * own[t])
         return [self.model.display(term) for term in shared[:EXPLAINED]]
 
 
 class RelatedModel:
-    """Term statistics of one index generation (idf, lengths) and per-paper term weights."""
+    """Term statistics of one index generation (idf, lengths) and per-paper term vectors."""
 
     def __init__(self, index: SearchIndex) -> None:
         self.index = index
@@ -111,32 +133,31 @@ class RelatedModel:
         return (K1 + 1) / (1 + K1 * (1 - B + B * length / self.average_length))
 
     def _terms_of(self, position: int) -> dict[bytes, float]:
-        """A paper's terms: field weight x idf of each word (its best field), no stop words
-        (idf under 1: in more than ~a third of the papers) and no bare numbers."""
+        """A paper's term vector, of length 1: (1 + log of its count, a title word counting
+        3x) x idf, for each word but stop words (idf under 1: in more than ~a third of the
+        papers) and bare numbers."""
         paper = self.table.papers[position]
-        compounds: dict[bytes, bytes] = {}  # what the index learned is enough; this one is discarded
-        texts = {
-            "title": paper.title,
-            "abstract": self.index._abstract_of(paper),
-            "keywords": " ".join(paper.ai_keywords),
-            "authors": " ".join(paper.authors),
-        }
-        weights: dict[bytes, float] = {}
-        for name, text in texts.items():
+        counts: Counter[bytes] = Counter()
+        for name, text in (
+            ("title", paper.title),
+            ("abstract", self.index._abstract_of(paper)),
+            ("keywords", " ".join(paper.ai_keywords)),
+            ("authors", " ".join(paper.authors)),
+        ):
             weight = WEIGHTS[name]
-            for word in text_words(text, compounds):
-                if weights.get(word, 0.0) < weight and not word.isdigit() and len(word) > 1:
-                    weights[word] = weight
-        terms = {}
-        for word, weight in weights.items():
-            idf = self.idf(word)
-            if idf >= 1.0:
-                terms[word] = weight * idf
-        return terms
+            for word, count in text_counts(text).items():
+                counts[word] += weight * count
+        vector = {}
+        for word, count in counts.items():
+            if len(word) > 1 and not word.isdigit():
+                idf = self.idf(word)
+                if idf >= MIN_IDF:
+                    vector[word] = (1.0 + math.log(count)) * idf
+        return _unit(vector)
 
-    def top_terms(self, position: int, limit: int) -> list[tuple[bytes, float]]:
-        """A paper's heaviest terms."""
-        return sorted(self.terms_of(position).items(), key=lambda item: -item[1])[:limit]
+    def weighted_terms(self, position: int, limit: int) -> list[tuple[str, float]]:
+        """A paper's heaviest terms, as a reader writes them."""
+        return [(self.display(term), weight) for term, weight in _heaviest(self.terms_of(position), limit).items()]
 
     def display(self, term: bytes) -> str:
         """A term as a reader writes it: a compound with its hyphens."""
@@ -147,17 +168,15 @@ class RelatedModel:
         chosen = list(positions)
         summed: defaultdict[bytes, float] = defaultdict(float)
         for position in chosen:
-            for term, weight in _unit(self.terms_of(position)).items():
+            for term, weight in self.terms_of(position).items():
                 summed[term] += weight
-        return Similarity(self, _heaviest(summed, QUERY_TERMS), frozenset(chosen))
+        return Similarity(self, _unit(summed), frozenset(chosen), QUERY_TERMS)
 
     def for_you(self, marks: Mapping[str, Marks]) -> Similarity | None:
         """Papers like the starred and tagged ones, recently marked ones more; papers read
         and not starred pull their terms down slightly. None without any mark that says so."""
         positions = self.table.positions
-        marked = [
-            (m.updated, pid, m) for pid, m in marks.items() if pid in positions and (m.starred or m.tags or m.read)
-        ]
+        marked = [(m.updated, pid, m) for pid, m in marks.items() if pid in positions and (m.starred or m.tags or m.read)]
         if not marked:
             return None
         marked.sort(reverse=True)
@@ -166,10 +185,10 @@ class RelatedModel:
         for updated, paper_id, mark in marked[:PROFILE_PAPERS]:
             weight = STARRED if mark.starred else (TAGGED if mark.tags else READ_ONLY)
             weight *= 0.5 ** (max(0.0, newest - updated) / 86400.0 / HALF_LIFE_DAYS)
-            for term, value in _unit(self.terms_of(positions[paper_id])).items():
+            for term, value in self.terms_of(positions[paper_id]).items():
                 summed[term] += weight * value
-        terms = _heaviest({t: w for t, w in summed.items() if w > 0}, PROFILE_TERMS)
-        return Similarity(self, terms, frozenset()) if terms else None
+        profile = _heaviest({t: w for t, w in summed.items() if w > 0}, PROFILE_VECTOR)
+        return Similarity(self, _unit(profile), frozenset(), PROFILE_TERMS) if profile else None
 
 
 def _unit(terms: dict[bytes, float]) -> dict[bytes, float]:
