@@ -176,7 +176,9 @@ class RelatedModel:
         """Papers like the starred and tagged ones, recently marked ones more; papers read
         and not starred pull their terms down slightly. None without any mark that says so."""
         positions = self.table.positions
-        marked = [(m.updated, pid, m) for pid, m in marks.items() if pid in positions and (m.starred or m.tags or m.read)]
+        marked = [
+            (m.updated, pid, m) for pid, m in marks.items() if pid in positions and (m.starred or m.tags or m.read)
+        ]
         if not marked:
             return None
         marked.sort(reverse=True)
