@@ -109,7 +109,7 @@ class TextMatching:
         """Scores by `like:` papers, else by the profile of the marks (`for-you`)."""
         model = self._related()
         if query.like:
-            positions = related.resolve_refs(query.like, self._table, query.warnings)
+            positions = related.resolve_refs(query.like, model, query.warnings)
             return model.like(positions) if positions else None
         return model.for_you(marks) if sort == "for-you" else None
 
