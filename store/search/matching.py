@@ -160,7 +160,11 @@ class TextMatching:
         # A compound written joined (`finetuning`) is also the spaced phrase (`fine tuning`);
         # hyphenated ones were indexed joined. Extensions of a prefix are not expanded (each
         # would be a phrase check per keystroke).
-        compound_keys = [key for key in keys if key in self._compounds and (not prefix or key == keys[0])]
+        # The word as typed may be a compound nobody writes joined (`zeroshot`): not a
+        # vocabulary word, still its parts.
+        typed = word.encode("ascii")
+        looked_up = [typed, *(key for key in keys if key != typed)] if not prefix else [typed]
+        compound_keys = [key for key in looked_up if key in self._compounds]
         # A prefix of up to three letters inside abstracts is noise (`tra` is in nearly every
         # abstract) and its union cost 10 ms at 100k papers; in titles it is what is meant.
         short = prefix and len(word) < SHORT_PREFIX

@@ -58,10 +58,20 @@ class Similarity:
     def __init__(self, model: RelatedModel, vector: dict[bytes, float], exclude: AbstractSet[int], top: int) -> None:
         self.model, self.vector, self.exclude = model, vector, exclude
         self.terms = model.searchable_terms(vector, top)
+        self._scores: dict[int, float] | None = None
 
     def scores(self, subset: AbstractSet[int] | None) -> dict[int, float]:
         """position -> score for every paper sharing a term (inside `subset` when given); the
-        exactly scored pool above 1, the others below."""
+        exactly scored pool above 1, the others below. Scored over every paper once and then
+        filtered: a filter typed next to `like:` costs a pass over the scores (~3 ms at 100k),
+        not the scoring (~15 ms), and keeps the papers in the same order."""
+        if self._scores is None:
+            self._scores = self._score_all()
+        if subset is None:
+            return self._scores
+        return {position: score for position, score in self._scores.items() if position in subset}
+
+    def _score_all(self) -> dict[int, float]:
         model = self.model
         accumulated: defaultdict[int, float] = defaultdict(float)
         for term, weight in self.terms.items():
@@ -73,13 +83,8 @@ class Similarity:
                 add = weight * idf * WEIGHTS[name]
                 for position in postings:
                     accumulated[position] += add
-        norm = model.length_norm
-        exclude = self.exclude
-        scores = {
-            position: score * norm(position)
-            for position, score in accumulated.items()
-            if position not in exclude and (subset is None or position in subset)
-        }
+        norm, exclude = model.length_norm, self.exclude
+        scores = {i: score * norm(i) for i, score in accumulated.items() if i not in exclude}
         if not scores:
             return scores
         top = max(scores.values())
@@ -124,15 +129,23 @@ class RelatedModel:
         self.average_length = (sum(lengths) / len(lengths)) if lengths else 1.0
         self.idf = lru_cache(maxsize=65536)(self._idf)
         self.terms_of = lru_cache(maxsize=4096)(self._terms_of)
+        self._like = lru_cache(maxsize=8)(self._like_uncached)
+        self._profile: tuple[tuple[int, int], Similarity | None] | None = None
         self._arxiv: dict[str, list[int]] | None = None
         self._sorted_ids: list[tuple[str, int]] | None = None
 
     def _idf(self, term: bytes) -> float:
         """BM25's idf, from the papers with the term in the title or the abstract (an abstract
         is indexed without its title's words, so the two counts never overlap)."""
-        found = self.tables["title"].count(term) + self.tables["abstract"].count(term)
-        found = max(found, self.tables["keywords"].count(term), self.tables["authors"].count(term))
+        found = self._papers_with(term)
+        hyphenated = self.index._compounds.get(term)
+        if hyphenated:  # written apart by more papers than joined: at most as many as its rarest part
+            found = max(found, min(map(self._papers_with, hyphenated.split(b"-"))))
         return math.log(1.0 + (self.papers - found + 0.5) / (found + 0.5))
+
+    def _papers_with(self, word: bytes) -> int:
+        found = self.tables["title"].count(word) + self.tables["abstract"].count(word)
+        return max(found, self.tables["keywords"].count(word), self.tables["authors"].count(word))
 
     def length_norm(self, position: int) -> float:
         """BM25's term factor for a word seen once: shorter papers count each shared term more."""
@@ -212,8 +225,11 @@ class RelatedModel:
         return self.index._compounds.get(term, term).decode("ascii")
 
     def like(self, positions: Iterable[int]) -> Similarity:
-        """Papers like these (themselves left out)."""
-        chosen = list(positions)
+        """Papers like these (themselves left out); the last few asked are kept, so that the
+        keystrokes after a `like:` reuse its scores."""
+        return self._like(tuple(positions))
+
+    def _like_uncached(self, chosen: tuple[int, ...]) -> Similarity:
         summed: defaultdict[bytes, float] = defaultdict(float)
         for position in chosen:
             for term, weight in self.terms_of(position).items():
@@ -222,7 +238,16 @@ class RelatedModel:
 
     def for_you(self, marks: Mapping[str, Marks]) -> Similarity | None:
         """Papers like the starred and tagged ones, recently marked ones more; papers read
-        and not starred pull their terms down slightly. None without any mark that says so."""
+        and not starred pull their terms down slightly. None without any mark that says so.
+        Kept while the marks are the same objects: the Library replaces a paper's Marks when
+        they change, so their ids tell a change (~1 ms for 20,000 marks, where the profile is
+        ~40 ms and its scores ~50 ms at 100k papers) and typing with for-you costs neither."""
+        signature = (len(marks), sum(map(id, marks.values())))
+        if self._profile is None or self._profile[0] != signature:
+            self._profile = (signature, self._learn_profile(marks))
+        return self._profile[1]
+
+    def _learn_profile(self, marks: Mapping[str, Marks]) -> Similarity | None:
         positions = self.table.positions
         marked = [
             (m.updated, pid, m) for pid, m in marks.items() if pid in positions and (m.starred or m.tags or m.read)

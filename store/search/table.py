@@ -102,15 +102,18 @@ class PaperTable:
         if facet is None:
             facet = defaultdict(set)
             keys_of = FACETS[name]
-            for position, paper in enumerate(self.papers):
+            # The positions dict's own int objects: enumerate's new ones were 28 bytes each more
+            # (1.9 MB of a loaded 100k index).
+            for position, paper in zip(self.positions.values(), self.papers, strict=True):
                 for key in keys_of(paper):
                     facet[key].add(position)
             self._facets[name] = facet
         return facet
 
     def build_facets(self) -> None:
-        """Every facet, now (the index's build) instead of on first use."""
-        for name in FACETS:
+        """The facets of every keystroke's filters, now (the index's build) instead of on
+        first use (`year:` was 70 ms at 100k); `date:` (~10 ms) waits for its first use."""
+        for name in ("has", "upvotes", "year"):
             self.facet(name)
 
     def matching(self, name: str, holds: Callable[[object], bool]) -> set[int]:
