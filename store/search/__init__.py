@@ -7,7 +7,7 @@ related papers and `for-you`, and the saved index file. What other features call
   `.set_notes(marks)`; `.terms_of(id)`; `.stale(papers)`; `.index_abstracts(limit)`.
 - `filter_papers(query, papers, marks, sort)`: a query without free text, answered from the
   catalog and marks with no index at all.
-- `parse_query(text, saved)`, `Query`, `SORTS`.
+- `parse_query(text, saved)`, `Query`, `SORTS` (a browser's cycle), `EVERY_SORT` (+ `for-you`).
 - `load_or_start_index`, `save_if_more_complete`, `update_saved_index`, `load_index`,
   `save_index`: the index saved beside the library (a cache).
 - `load_fuzzy_matching()`: import rapidfuzz ahead of the first keystroke.
@@ -27,10 +27,11 @@ from paperdeck.store.search.index_file import (
 from paperdeck.store.search.ordering import IdView
 from paperdeck.store.search.query import Query, parse_query
 from paperdeck.store.search.result import SearchResult
-from paperdeck.store.search.table import SORTS
+from paperdeck.store.search.table import EVERY_SORT, SORTS
 from paperdeck.store.search.words import load_fuzzy_matching
 
 __all__ = [
+    "EVERY_SORT",
     "SORTS",
     "IdView",
     "IndexSnapshot",

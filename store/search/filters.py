@@ -10,7 +10,7 @@ from paperdeck.store.models import Marks, Paper
 from paperdeck.store.search.ordering import IdView
 from paperdeck.store.search.query import Query, parse_query
 from paperdeck.store.search.result import SearchResult
-from paperdeck.store.search.table import SORTS, PaperTable
+from paperdeck.store.search.table import EVERY_SORT, PaperTable
 
 LINK_KINDS = ("project", "code", "data")
 
@@ -87,8 +87,8 @@ def marked(marks: Mapping[str, Marks], positions: dict[str, int], tag: str = "",
 
 
 def check_sort(query: Query, sort: str) -> str:
-    """The sort to use: `sort`, or relevance (with a warning) when it is not one of SORTS."""
-    if sort in SORTS:
+    """The sort to use: `sort`, or relevance (with a warning) when it is not one of EVERY_SORT."""
+    if sort in EVERY_SORT:
         return sort
     query.warnings.append(f"unknown sort {sort!r}; using relevance")
     return "relevance"

@@ -17,7 +17,10 @@ from collections.abc import Set as AbstractSet
 from paperdeck.store.models import Paper
 from paperdeck.store.search.ordering import LazyOrder
 
-SORTS = ("relevance", "date", "upvotes", "title", "added", "for-you")
+# The sorts a browser cycles through, and every sort `search` takes: `for-you` ranks by the
+# user's marks (store/search/related.py) and is offered where a caller chooses to.
+SORTS = ("relevance", "date", "upvotes", "title", "added")
+EVERY_SORT = (*SORTS, "for-you")
 
 
 def _has(paper: Paper) -> Iterable[str]:
