@@ -36,8 +36,8 @@ FIELDS: tuple[Field, ...] = (
 )
 FIELD_NAMES = tuple(field.name for field in FIELDS)
 EAGER = tuple(field for field in FIELDS if field.text_of is not None and field.name != "title")
-# Fields a free word is looked up in beside the title and abstract (authors: `author:` only).
-FREE_TEXT = ("keywords", "summary")
+# Fields a free word is looked up in (authors: `author:` only), the title first.
+FREE_TEXT = ("title", "abstract", "keywords", "summary")
 
 
 class NotesField:
@@ -45,14 +45,15 @@ class NotesField:
     so it is re-indexed alone (~10 µs) and never makes the index start a new generation: its
     hits are looked up per search (a few hundred notes at most) instead of cached."""
 
-    __slots__ = ("_by_word", "_compounds", "_texts", "_words_of", "version")
+    __slots__ = ("_by_word", "_compounds", "_texts", "_words_of")
 
-    def __init__(self, compounds: dict[bytes, bytes]) -> None:
+    def __init__(self) -> None:
         self._by_word: dict[bytes, set[int]] = {}
         self._words_of: dict[int, set[bytes]] = {}
         self._texts: dict[int, str] = {}
-        self._compounds = compounds
-        self.version = 0
+        # Compounds a note writes are not taught to the index: a note changes on the UI
+        # thread while the index's worker may be saving what the index learned.
+        self._compounds: dict[bytes, bytes] = {}
 
     def __len__(self) -> int:
         return len(self._texts)
@@ -73,7 +74,6 @@ class NotesField:
             self._words_of[position] = words
             for word in words:
                 self._by_word.setdefault(word, set()).add(position)
-        self.version += 1
         return True
 
     def positions(self) -> list[int]:

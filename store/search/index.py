@@ -84,7 +84,7 @@ class SearchIndex(TextMatching):
         self._compounds: dict[bytes, bytes] = {}  # joined -> hyphenated (store.search.compounds)
         # Distinct title and abstract words per paper (BM25's length), 2 bytes each.
         self._lengths = array("H")
-        self._notes = NotesField(self._compounds)
+        self._notes = NotesField()
         self._defer_abstracts = defer_abstracts
         self._pending_abstracts: deque[int] = deque()  # positions whose abstract is not indexed yet
         self._abstract_lock = threading.Lock()  # one abstract indexer at a time

@@ -16,6 +16,7 @@ from paperdeck.store.models import Marks
 from paperdeck.store.search import related
 from paperdeck.store.search.acronyms import ACRONYMS
 from paperdeck.store.search.compounds import compound_phrase_finder, join_runs
+from paperdeck.store.search.fields import FREE_TEXT
 from paperdeck.store.search.filters import allowed_positions, check_sort
 from paperdeck.store.search.ordering import IdView, LazyOrder
 from paperdeck.store.search.query import Query, parse_query
@@ -37,7 +38,7 @@ WordHits = tuple[frozenset[int], frozenset[int], tuple[str, ...]]  # title hits,
 class TextMatching:
     """Searching, for `SearchIndex` (see the module)."""
 
-    _text_fields = ("title", "abstract", "keywords", "summary")  # what a free word is looked up in
+    _text_fields = FREE_TEXT
     _table: PaperTable
     _tables: dict[str, Postings]
     _compounds: dict[bytes, bytes]

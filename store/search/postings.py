@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import accumulate, pairwise
+from itertools import accumulate, chain, pairwise
+from operator import sub
 
 _new_postings = partial(array, "i")
 
@@ -37,9 +38,10 @@ class FlatPostings:
         """Flatten a word -> postings table (any order of words)."""
         words = sorted(table)
         positions = array("i")
-        for word in words:
-            positions.extend(table[word])
-        return cls(words, array("i", (len(table[word]) for word in words)), positions)
+        # map/deque: the per-word loop in C (~0.1 s of a 100k build's compaction in Python).
+        lists = list(map(table.__getitem__, words))
+        deque(map(positions.extend, lists), 0)
+        return cls(words, array("i", map(len, lists)), positions)
 
     def fits(self) -> bool:
         """Whether the parts make one table: a count per word, words sorted and distinct,
@@ -102,7 +104,7 @@ class Postings:
 
     def _flat_counts(self) -> Iterable[int]:
         ends = self._ends
-        return (end - start for start, end in pairwise([0, *ends]))
+        return map(sub, ends, chain((0,), ends))  # C calls: a generator was ~30 ms at 100k
 
     def counts(self) -> dict[bytes, int]:
         """Papers per word, for every word (a transient: the vocabulary keeps them as an array)."""
