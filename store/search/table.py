@@ -64,8 +64,10 @@ class PaperTable:
         self._facets: dict[str, defaultdict[object, set[int]]] = {}
         self._orders: dict[str, list[int]] = {}
         self._ranks: dict[str, array[int]] = {}
-        for paper in papers:
-            self.register(paper)
+        # In bulk (C calls): registering 100k papers one by one was 70 ms of `paperdeck list`.
+        self.papers.extend(papers)
+        self.ids.extend(paper.id for paper in self.papers)
+        self.positions.update(zip(self.ids, range(len(self.ids)), strict=True))
 
     def __len__(self) -> int:
         return len(self.papers)
