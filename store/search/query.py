@@ -128,7 +128,7 @@ def parse_query(text: str, saved: Mapping[str, str] | None = None) -> Query:
     return query
 
 
-def expand_saved(text: str, saved: Mapping[str, str], warnings: list[str], depth: int = 0) -> str:
+def expand_saved(text: str, saved: Mapping[str, str], warnings: list[str]) -> str:
     """`text` with every `@NAME` replaced by the saved search of that name (recursively); a
     name that is unknown or refers back to itself is dropped with a warning."""
 
