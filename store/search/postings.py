@@ -86,6 +86,10 @@ class Postings:
         flat = self._positions[self._ends[slot - 1] if slot else 0 : self._ends[slot]]
         return flat if fresh is None else flat + fresh
 
+    def __bool__(self) -> bool:
+        """False for a table with no word (authors, keywords, summaries of a library of dumps)."""
+        return bool(self._words) or bool(self._fresh)
+
     def count(self, word: bytes) -> int:
         """How many papers have `word` (no copy of their postings)."""
         slot = self._slot(word)
