@@ -155,7 +155,7 @@ def _inline_abstracts(catalog: Path) -> bool:
 
 def _index_report(path: Path) -> FileReport:
     """The saved search index is a cache: a damaged or stale one is rebuilt, never an error."""
-    from paperdeck.store.index_file import read_snapshot  # the search engine, only for doctor
+    from paperdeck.store.search.index_file import read_snapshot  # the search engine, only for doctor
 
     report = FileReport(path)
     if not path.exists():

@@ -230,7 +230,7 @@ def test_list_query_ranks_and_warns_on_stderr(home: Path) -> None:
 def test_list_saves_the_search_index_and_answers_the_same_from_it(home: Path, tmp_path: Path) -> None:
     """`list` builds the index once and saves it; the next `list` loads it, answering exactly
     as before; papers imported since are found too."""
-    from paperdeck.store.index_file import read_snapshot
+    from paperdeck.store.search.index_file import read_snapshot
 
     query = ("list", "--json", "gausian splating")  # a typo: fuzzy matching, abstracts too
     first = run(*query, home=home)
@@ -250,3 +250,30 @@ def test_list_saves_the_search_index_and_answers_the_same_from_it(home: Path, tm
     assert saved.stat().st_mtime_ns == stamp
     third = run(*query, home=home)
     assert "gaussian-splatting-for-quokkas" in third.stdout
+
+
+def test_list_of_filters_alone_needs_no_index(home: Path) -> None:
+    """`list is:starred` answers from the catalog and marks: no index is built or saved, and
+    with --json only the listed papers' abstracts are read."""
+    assert run("star", "flexvar", home=home).returncode == 0
+    listed = run("list", "--json", "--", "is:starred", "-has:note", home=home)
+    assert listed.returncode == 0, listed.stderr
+    (record,) = json.loads(listed.stdout)
+    assert record["id"].startswith("flexvar") and record["starred"] and len(record["abstract"]) > 100
+    assert "because" not in record
+    assert not (home / "search-index.bin").exists()
+    plain = run("list", "--sort", "title", "--", "-is:starred", home=home)
+    assert plain.returncode == 0 and len(plain.stdout.splitlines()) == 361
+    assert not (home / "search-index.bin").exists()
+
+
+def test_list_like_explains_each_paper(home: Path) -> None:
+    result = run("list", "--json", "--limit", "5", "like:pixelnerf", home=home)
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert len(records) == 5 and all(1 <= len(record["because"]) <= 5 for record in records)
+    assert not any(record["id"].startswith("pixelnerf") for record in records)
+    assert (home / "search-index.bin").exists()
+    unknown = run("list", "like:no-such-paper", home=home)
+    assert unknown.returncode == 0 and "warning: like:no-such-paper: no paper" in unknown.stderr
+    assert run("list", "--sort", "for-you", "--limit", "3", home=home).returncode == 0

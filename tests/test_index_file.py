@@ -9,9 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from paperdeck.store.index_file import MAGIC, VERSION, load_index, read_snapshot, save_if_more_complete, save_index
 from paperdeck.store.models import Paper
 from paperdeck.store.search import SearchIndex
+from paperdeck.store.search.index_file import (
+    MAGIC,
+    VERSION,
+    load_index,
+    read_snapshot,
+    save_if_more_complete,
+    save_index,
+)
 from tests.test_search_deferred import abstract_only_word, answers
 
 

@@ -10,8 +10,8 @@ from collections import defaultdict
 import pytest
 
 from paperdeck.store.models import Paper
-from paperdeck.store.postings import FlatPostings, Postings
 from paperdeck.store.search import SearchIndex
+from paperdeck.store.search.postings import FlatPostings, Postings
 from tests.test_search_deferred import answers
 
 
@@ -96,7 +96,9 @@ def test_a_built_index_ends_flat_and_answers_as_before(seed_papers: list[Paper])
     folds it into the flat tables (the memory the issue counts), with the same answers."""
     chunked = SearchIndex(seed_papers, defer_abstracts=True)
     while chunked.index_abstracts(50):
-        assert chunked._abstract.size == 0 and chunked._abstract.overlay_size > 0  # chunks go to the overlay
-    assert chunked._title.overlay_size == 0 and chunked._abstract.overlay_size == 0
-    assert chunked._title.size > 0 and chunked._abstract.size > 0
+        assert (
+            chunked._tables["abstract"].size == 0 and chunked._tables["abstract"].overlay_size > 0
+        )  # chunks go to the overlay
+    assert chunked._tables["title"].overlay_size == 0 and chunked._tables["abstract"].overlay_size == 0
+    assert chunked._tables["title"].size > 0 and chunked._tables["abstract"].size > 0
     assert answers(chunked) == answers(SearchIndex(seed_papers))

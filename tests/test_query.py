@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paperdeck.store.query import Comparison, parse_query
+from paperdeck.store.search.query import Comparison, parse_query
 
 
 def test_free_words_are_normalized() -> None:
@@ -99,3 +99,68 @@ def test_comparison_holds_only_with_a_value() -> None:
 @given(st.text(max_size=200))
 def test_parser_never_raises(text: str) -> None:
     parse_query(text)
+
+
+def test_new_filters_parse() -> None:
+    from paperdeck.store.search.query import DateRange
+
+    query = parse_query("author:Hinton date:>=2026-08-01 is:new has:summary -has:note has:arxiv like:pixelnerf")
+    assert query.authors == ["hinton"] and query.author_typing is False
+    assert query.dates == [DateRange(">=", "2026-08-01", "2026-08-01")]
+    assert query.is_flags == {"new": True}
+    assert query.has_flags == {"summary": True, "note": False, "arxiv": True}
+    assert query.like == ["pixelnerf"] and query.needs_index and not query.has_text
+    assert parse_query("author:hin").author_typing and not parse_query("author:hin ").author_typing
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last", "inside", "outside"),
+    [
+        ("date:2026-08-20", "2026-08-20", "2026-08-20", "2026-08-20", "2026-08-21"),
+        ("date:2026-W34", "2026-08-17", "2026-08-23", "2026-08-23", "2026-08-24"),
+        ("date:2026-08", "2026-08-01", "2026-08-31", "2026-08-31", "2026-09-01"),
+        ("date:<2026-08-01", "2026-08-01", "2026-08-01", "2026-07-31", "2026-08-01"),
+        ("date:>2026-08", "2026-08-01", "2026-08-31", "2026-09-01", "2026-08-31"),
+    ],
+)
+def test_dates(text: str, first: str, last: str, inside: str, outside: str) -> None:
+    (period,) = parse_query(text).dates
+    assert (period.first, period.last) == (first, last)
+    assert period.holds(inside) and not period.holds(outside) and not period.holds(None)
+
+
+@pytest.mark.parametrize(
+    ("text", "warning"),
+    [
+        ("date:yesterday", "expected a date"),
+        ("date:2026-13", "no such month"),
+        ("date:2026-W60", "no such ISO week"),
+        ("-date:2026-08", "cannot be negated"),
+        ("author:", "author needs a name"),
+        ("like:", "like needs a paper"),
+        ("is:old", "is: takes"),
+    ],
+)
+def test_malformed_new_filters_warn(text: str, warning: str) -> None:
+    query = parse_query(f"diffusion {text}")
+    assert query.words == ["diffusion"] and len(query.warnings) == 1 and warning in query.warnings[0]
+
+
+def test_saved_searches_expand_and_compose() -> None:
+    saved = {"thesis": "tag:thesis is:unread", "deep": "@thesis diffusion", "loop": "@loop x", "a": "@b", "b": "@a"}
+    query = parse_query("@thesis is:starred", saved)
+    assert query.tags == ["thesis"] and query.is_flags == {"read": False, "starred": True} and not query.warnings
+    nested = parse_query("@deep models", saved)
+    assert nested.tags == ["thesis"] and nested.words == ["diffusion", "models"]
+    assert nested.typing  # the typed word after the expansion is still a prefix
+    assert not parse_query("models @thesis", saved).typing  # a saved search ends complete
+    looped = parse_query("@loop", saved)
+    assert looped.words == ["x"] and "refers to itself" in looped.warnings[0]
+    assert "refers to itself" in parse_query("@a", saved).warnings[0]
+    unknown = parse_query("@nothing diffusion", saved)
+    assert unknown.words == ["diffusion"] and "no saved search" in unknown.warnings[0]
+
+
+@given(st.text(max_size=200), st.dictionaries(st.text(min_size=1, max_size=5), st.text(max_size=40), max_size=3))
+def test_parser_with_saved_searches_never_raises(text: str, saved: dict[str, str]) -> None:
+    parse_query(text, saved)

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pytest
 
 from paperdeck.store.models import Link, Marks, Paper
-from paperdeck.store.ordering import LazyOrder
 from paperdeck.store.search import SearchIndex
+from paperdeck.store.search.ordering import LazyOrder
 from tests.test_search import RANKING
 
 QUERIES = [query for query, _ in RANKING] + ["residual ", "gaussian splatting city ", "diffusion", "tra"]

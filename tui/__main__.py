@@ -16,7 +16,7 @@ from paperdeck.store.locations import library_dir, sample_dumps
 from paperdeck.tui.cli import marks, papers
 from paperdeck.tui.cli.output import warn
 
-SORT_CHOICES = ("relevance", "date", "upvotes", "title", "added")
+SORT_CHOICES = ("relevance", "date", "upvotes", "title", "added", "for-you")
 CANDIDATES_SHOWN = 20  # an ambiguous prefix lists this many ids, then says how many more
 
 
@@ -92,10 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Commands that search every abstract; `show` reads its one from disk, the rest none.
-NEED_ABSTRACTS = ("list",)
+# Commands that print or search every abstract: none. `show` reads its one from disk, `list`
+# those it prints and, to build an index, each in turn (store.search.filter_papers needs none).
+NEED_ABSTRACTS: tuple[str, ...] = ()
 # Commands that touch a few papers: each is made from its catalog line when first needed.
-LAZY = ("show", "star", "unstar", "read", "unread", "tag", "untag", "link", "undo", "tags", "fetch")
+LAZY = ("show", "star", "unstar", "read", "unread", "tag", "untag", "link", "undo", "tags", "fetch", "list")
 
 
 def open_library(

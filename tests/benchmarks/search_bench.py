@@ -23,9 +23,9 @@ import tracemalloc
 from collections import deque
 from pathlib import Path
 
-from paperdeck.store.index_file import load_index, save_index
 from paperdeck.store.models import Marks
 from paperdeck.store.search import SearchIndex
+from paperdeck.store.search.index_file import load_index, save_index
 from paperdeck.store.text import word_set
 from tests.benchmarks.synthetic import make_papers
 

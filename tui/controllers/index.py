@@ -9,10 +9,9 @@ from collections.abc import Iterable
 from textual.screen import Screen
 
 from paperdeck.store.errors import LibraryError
-from paperdeck.store.index_file import load_or_start_index, save_if_more_complete
 from paperdeck.store.library import Library
 from paperdeck.store.models import Paper
-from paperdeck.store.search import SearchIndex, load_fuzzy_matching
+from paperdeck.store.search import SearchIndex, load_fuzzy_matching, load_or_start_index, save_if_more_complete
 from paperdeck.tui.messages import AbstractsFound, AbstractsIndexed, IndexReady, LibraryDamaged
 
 ABSTRACT_CHUNK = 5_000  # abstracts indexed per step of the worker (~0.15 s; the vocabulary is rebuilt after each)

@@ -20,7 +20,7 @@ from textual.widgets import Footer
 from paperdeck.store.errors import PaperdeckError
 from paperdeck.store.library import Library
 from paperdeck.store.models import Paper
-from paperdeck.store.search import SORTS, SearchResult
+from paperdeck.store.search import EVERY_SORT, SearchResult
 from paperdeck.tui import messages
 from paperdeck.tui.controllers.disk_watch import DiskWatch
 from paperdeck.tui.controllers.fetching import FetchController
@@ -63,6 +63,7 @@ class MainScreen(Screen[None]):
         self.query_text = ""
         self.sort = "relevance"
         self.result = SearchResult(ids=[], warnings=[], highlight_terms=[], ranked=False)
+        self.saved: dict[str, str] = {}  # saved searches, for @NAME in the filter
         self.selection: set[str] = set()
         self.previous_queries: list[str] = []  # what Esc goes back to after `m`
         self.new_since = 0.0  # when the previous browser session ended (is:new)
@@ -95,7 +96,8 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         """Restore the last filter, sort and highlighted paper, then watch the disk."""
         state = self.library.load_state()
-        self.sort = state.get("sort") if state.get("sort") in SORTS else "relevance"
+        self.sort = state.get("sort") if state.get("sort") in EVERY_SORT else "relevance"
+        self.saved = self._saved_searches()
         query = state.get("query") if isinstance(state.get("query"), str) else ""
         closed = state.get("closed_at")
         self.new_since = float(closed) if isinstance(closed, int | float) else 0.0
@@ -154,7 +156,9 @@ class MainScreen(Screen[None]):
             ids = [paper.id for paper in sorted(papers, key=lambda paper: -paper.added)]
             self.result = SearchResult(ids=ids, warnings=[f"indexing {len(ids):,} papers…"])
         else:
-            self.result = index.search(self.query_text, self.library.marks, sort=self.sort)
+            self.result = index.search(
+                self.query_text, self.library.marks, sort=self.sort, new_since=self.new_since, saved=self.saved
+            )
         self.paper_list.set_ids(self.result.ids, keep=keep)
         self.update_status()
 
@@ -185,11 +189,7 @@ class MainScreen(Screen[None]):
         library = self.library
         counts = (len(library.papers), library.starred_count(), main_view.unread_count(library))
         notes = sum(1 for marks in library.marks.values() if marks.note)
-        try:
-            saved = library.saved_searches()
-        except PaperdeckError as error:
-            self.notify(str(error), severity="error")
-            saved = {}
+        saved = self.saved
         index = self.indexer.index
         searched = [
             (name, len(index.search(f"@{name}", library.marks, saved=saved).ids) if index else 0) for name in saved
@@ -207,7 +207,9 @@ class MainScreen(Screen[None]):
             self.viewer.show(None, None, empty=hint)
             return
         abstract = self.library.abstract_of(paper.id) if self.library.abstracts_available else None
-        self.viewer.show(paper, self.library.marks_of(paper.id), self.result.highlight_terms, abstract=abstract)
+        marks = self.library.marks_of(paper.id)
+        because = self.result.explain(paper.id)
+        self.viewer.show(paper, marks, self.result.highlight_terms, abstract=abstract, because=because)
 
     def set_query(self, query: str, remember: bool = False) -> None:
         """Replace the filter text (and run it); `remember` lets Esc come back to the old one."""
@@ -313,20 +315,30 @@ class MainScreen(Screen[None]):
                 lambda: self._change_saved(lambda: self.library.delete_search(event.name), deleted),
             )
 
-    def _change_saved(self, change: Callable[[], object], toast: str) -> None:
+    def _change_saved(self, change: Callable[[], dict[str, str]], toast: str) -> None:
         try:
-            change()
+            self.saved = change()
         except PaperdeckError as error:
             self.notify(str(error), severity="error")
             return
         self.notify(toast)
         self.update_facets()
+        if "@" in self.query_text:
+            self.apply_query(keep=self.paper_list.highlighted_id)
+
+    def _saved_searches(self) -> dict[str, str]:
+        try:
+            return self.library.saved_searches()
+        except PaperdeckError as error:
+            self.notify(str(error), severity="error")
+            return {}
 
     # --- messages from the controllers ------------------------------------------------------------
 
     def on_index_ready(self, message: messages.IndexReady) -> None:
         """Titles are indexed: the filter applies."""
         self.indexer.ready(message.index)
+        message.index.set_notes(self.library.marks)
         self.apply_query(keep=self.paper_list.highlighted_id or message.keep)
 
     def on_abstracts_found(self, message: messages.AbstractsFound) -> None:
@@ -365,6 +377,11 @@ class MainScreen(Screen[None]):
 
     def on_marks_changed(self, message: messages.MarksChanged) -> None:
         """After a change of marks: repaint rows, viewer, counts; re-run a query on marks."""
+        index = self.indexer.index
+        if index is not None:
+            for paper_id, after in message.batch.after.items():
+                if after.note != message.batch.before[paper_id].note:
+                    index.update_note(paper_id, after.note)  # notes are searchable words
         self.refresh_view(rerun=self.sort == "for-you" or any(term in self.query_text for term in MARK_TERMS))
 
     def refresh_view(self, rerun: bool) -> None:
@@ -498,8 +515,8 @@ class MainScreen(Screen[None]):
             self.paper_list.focus()
 
     def action_cycle_sort(self) -> None:
-        """S: relevance → date → upvotes → title → added → …"""
-        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        """S: relevance → date → upvotes → title → added → for you → …"""
+        self.sort = EVERY_SORT[(EVERY_SORT.index(self.sort) + 1) % len(EVERY_SORT)]
         self.apply_query()
         self.notify(f"Sort: {self.sort}", timeout=2)
 

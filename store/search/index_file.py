@@ -7,10 +7,11 @@ anything: a missing, damaged, foreign or out-of-date file is ignored and the ind
 from the library as before, then saved again. Written atomically like every library file.
 
 Layout: MAGIC, one JSON header line, then the sections the header lists, back to back: the
-ids (newline-separated), the title and the abstract table (words sorted, newline-separated, then
-papers per word and the postings as int32 arrays) and the positions whose abstract is still to
-index (int32). The header names the byte order and integer size of the arrays, each section's
-length and a CRC-32 of them all.
+ids (newline-separated), each field's table in the order the header names them (words sorted,
+newline-separated, then papers per word and the postings as int32 arrays), the positions whose
+abstract is still to index (int32), the compounds learned (hyphenated, newline-separated) and
+each paper's count of distinct words (int32). The header names the byte order and integer size
+of the arrays, the fields, each section's length and a CRC-32 of them all.
 """
 
 from __future__ import annotations
@@ -25,27 +26,29 @@ import orjson
 
 from paperdeck.store.errors import LibraryError
 from paperdeck.store.models import Paper
-from paperdeck.store.postings import FlatPostings
-from paperdeck.store.search import IndexSnapshot, SearchIndex
+from paperdeck.store.search.fields import FIELD_NAMES
+from paperdeck.store.search.index import IndexSnapshot, SearchIndex
+from paperdeck.store.search.postings import FlatPostings
 from paperdeck.store.storage import write_atomic
 
 MAGIC = b"paperdeck search index\n"
-VERSION = 2  # 2: words of each table sorted (read by bisection, store/postings.py)
-_SECTIONS = 8  # ids, title words/counts/positions, abstract words/counts/positions, unindexed
+# 2: words of each table sorted (read by bisection, store/search/postings.py); 3: a table per
+# field (store/search/fields.py), compounds and word counts (store/search/related.py)
+VERSION = 3
+_SECTIONS = 1 + 3 * len(FIELD_NAMES) + 3  # ids, 3 per field, unindexed, compounds, lengths
 
 
 def save_index(path: Path, index: SearchIndex) -> bool:
     """Save the index atomically; False (and nothing changed) when the disk refuses: the
     library itself is untouched, and the next start builds the index again."""
     snapshot = index.snapshot()
-    sections = [
-        _lines(id_.encode("utf-8") for id_ in snapshot.ids),
-        *_flat_sections(snapshot.title),
-        *_flat_sections(snapshot.abstract),
-        snapshot.unindexed.tobytes(),
-    ]
+    sections = [_lines(id_.encode("utf-8") for id_ in snapshot.ids)]
+    for name in FIELD_NAMES:
+        sections.extend(_flat_sections(snapshot.tables[name]))
+    sections += [snapshot.unindexed.tobytes(), _lines(snapshot.compounds), snapshot.lengths.tobytes()]
     header = {
         "version": VERSION,
+        "fields": list(FIELD_NAMES),
         "byteorder": sys.byteorder,
         "itemsize": array("i").itemsize,
         "papers": len(snapshot.ids),
@@ -115,6 +118,7 @@ def read_snapshot(path: Path) -> IndexSnapshot | None:
         lengths = [int(length) for length in header["sections"]]
         fits = (
             header["version"] == VERSION
+            and header["fields"] == list(FIELD_NAMES)
             and header["byteorder"] == sys.byteorder
             and header["itemsize"] == array("i").itemsize
             and len(lengths) == _SECTIONS
@@ -130,16 +134,18 @@ def read_snapshot(path: Path) -> IndexSnapshot | None:
         start += length
     if _crc32(sections) != header["crc32"]:
         return None
-    ids, *tables, unindexed = sections
+    ids, *tables, unindexed, compounds, lengths = sections
     try:
-        return IndexSnapshot(
+        snapshot = IndexSnapshot(
             [id_.decode("utf-8") for id_ in _split_lines(ids)],
-            _flat_postings(*tables[:3]),
-            _flat_postings(*tables[3:]),
+            {name: _flat_postings(*tables[3 * i : 3 * i + 3]) for i, name in enumerate(FIELD_NAMES)},
             _ints(unindexed),
+            _split_lines(compounds),
+            _ints(lengths),
         )
     except ValueError:  # sections that do not fit together (counts vs postings)
         return None
+    return snapshot if len(snapshot.lengths) == len(snapshot.ids) else None
 
 
 def _crc32(sections: Sequence[bytes | memoryview]) -> int:

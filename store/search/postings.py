@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import accumulate, pairwise
+from itertools import accumulate, chain, pairwise
+from operator import sub
 
 _new_postings = partial(array, "i")
 
@@ -37,9 +38,10 @@ class FlatPostings:
         """Flatten a word -> postings table (any order of words)."""
         words = sorted(table)
         positions = array("i")
-        for word in words:
-            positions.extend(table[word])
-        return cls(words, array("i", (len(table[word]) for word in words)), positions)
+        # map/deque: the per-word loop in C (~0.1 s of a 100k build's compaction in Python).
+        lists = list(map(table.__getitem__, words))
+        deque(map(positions.extend, lists), 0)
+        return cls(words, array("i", map(len, lists)), positions)
 
     def fits(self) -> bool:
         """Whether the parts make one table: a count per word, words sorted and distinct,
@@ -84,6 +86,17 @@ class Postings:
         flat = self._positions[self._ends[slot - 1] if slot else 0 : self._ends[slot]]
         return flat if fresh is None else flat + fresh
 
+    def __bool__(self) -> bool:
+        """False for a table with no word (authors, keywords, summaries of a library of dumps)."""
+        return bool(self._words) or bool(self._fresh)
+
+    def count(self, word: bytes) -> int:
+        """How many papers have `word` (no copy of their postings)."""
+        slot = self._slot(word)
+        fresh = self._fresh.get(word)
+        flat = self._ends[slot] - (self._ends[slot - 1] if slot else 0) if slot >= 0 else 0
+        return flat + (len(fresh) if fresh is not None else 0)
+
     def __contains__(self, word: bytes) -> bool:
         return word in self._fresh or self._slot(word) >= 0
 
@@ -95,7 +108,7 @@ class Postings:
 
     def _flat_counts(self) -> Iterable[int]:
         ends = self._ends
-        return (end - start for start, end in pairwise([0, *ends]))
+        return map(sub, ends, chain((0,), ends))  # C calls: a generator was ~30 ms at 100k
 
     def counts(self) -> dict[bytes, int]:
         """Papers per word, for every word (a transient: the vocabulary keeps them as an array)."""
