@@ -286,9 +286,10 @@ class Library:
         with folder_lock(self.folder):
             self._reload_if_changed()
             if batch is None:
-                batch = _latest_undoable(self.marks_store.history())
-                if batch is None:
+                candidates = undoable(self.marks_store.history())
+                if not candidates:
                     return None
+                batch = candidates[-1]
             return self._write_batch(
                 list(batch.after),
                 lambda paper_id, marks: move(marks, batch.after[paper_id], batch.before[paper_id]),
@@ -411,12 +412,14 @@ def _merged_repeats(papers: Iterable[Paper], report: AddReport, now: float) -> l
     return merged
 
 
-def _latest_undoable(history: list[MarkBatch]) -> MarkBatch | None:
-    """The newest batch that is neither an undo, nor undone since, nor made by the browser itself."""
+def undoable(history: list[MarkBatch]) -> list[MarkBatch]:
+    """The batches of a history that may be undone, oldest first: neither undos, nor undone
+    since, nor made by the browser itself."""
     undone: set[str] = set()
+    kept: list[MarkBatch] = []
     for batch in reversed(history):
         if batch.undo_of:
             undone.add(batch.undo_of)
         elif not batch.auto and batch.id not in undone:
-            return batch
-    return None
+            kept.append(batch)
+    return kept[::-1]

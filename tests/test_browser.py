@@ -286,6 +286,8 @@ async def test_sort_cycles(library: Library) -> None:
         await pilot.press("S", "S")
         assert screen_of(app).sort == "added"
         await pilot.press("S")
+        assert screen_of(app).sort == "for-you"
+        await pilot.press("S")
         assert screen_of(app).sort == "relevance"
 
 

@@ -84,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     from paperdeck.tui.cli.fetch import add_arguments
 
     add_arguments(fetch)
+    export = add("export", "export papers: BibTeX, CSL JSON, RIS, Markdown, CSV or JSON")
+    from paperdeck.tui.cli.export import add_arguments as export_arguments
+
+    export_arguments(export, SORT_CHOICES)
     undo = add("undo", "undo the latest change of marks made by any paperdeck process")
     undo.add_argument("--list", action="store_true", help="show the last 20 changes instead")
     undo.add_argument("--json", action="store_true")
@@ -96,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
 # those it prints and, to build an index, each in turn (store.search.filter_papers needs none).
 NEED_ABSTRACTS: tuple[str, ...] = ()
 # Commands that touch a few papers: each is made from its catalog line when first needed.
-LAZY = ("show", "star", "unstar", "read", "unread", "tag", "untag", "link", "undo", "tags", "fetch", "list")
+LAZY = ("show", "star", "unstar", "read", "unread", "tag", "untag", "link", "undo", "tags", "fetch", "list", "export")
 
 
 def open_library(
@@ -142,6 +146,7 @@ def run(argv: Sequence[str]) -> int:
         "link": papers.cmd_link,
         "undo": marks.cmd_undo,
         "fetch": _fetch,
+        "export": _export,
     }
     handler = handlers.get(command, marks.cmd_mark)
     return handler(args, library)
@@ -151,6 +156,12 @@ def _fetch(args: argparse.Namespace, library: Library) -> int:
     from paperdeck.tui.cli.fetch import cmd_fetch  # httpx only for the command that fetches
 
     return cmd_fetch(args, library)
+
+
+def _export(args: argparse.Namespace, library: Library) -> int:
+    from paperdeck.tui.cli.export import cmd_export  # the export formats only for the command that exports
+
+    return cmd_export(args, library)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

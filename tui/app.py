@@ -43,7 +43,7 @@ class PaperdeckApp(App[int]):
     def get_default_screen(self) -> Screen[object]:
         """The main screen is the app's first screen: pushing it over Textual's blank default
         one painted and laid out a frame nobody saw (~15 ms of every cold start)."""
-        return MainScreen(self.library, read_delay=self.config.read_delay)
+        return MainScreen(self.library, self.config)
 
     def on_mount(self) -> None:
         """Apply the user's keymap, greet a new user and report problems in the settings."""

@@ -1,7 +1,9 @@
-"""The browser's settings file (JSON): key remaps by binding id, the read delay, clipboard and theme.
+"""The browser's settings file (JSON): key remaps by binding id, the read delay, clipboard,
+theme, where exports are saved, and whether to fetch at start.
 
 Example `config.json`:
-    {"keymap": {"main.star": "x", "list.down": "j,down,ctrl+n"}, "read_delay": 2.0, "osc52": true, "theme": "nord"}
+    {"keymap": {"main.star": "x", "list.down": "j,down,ctrl+n"}, "read_delay": 2.0, "osc52": true,
+     "theme": "nord", "export_folder": "~/papers/exports", "fetch_on_start": false}
 """
 
 from __future__ import annotations
@@ -20,7 +22,18 @@ class Config:
     read_delay: float = 2.0  # seconds a paper stays highlighted before it counts as read; 0 = never
     osc52: bool = True
     theme: str | None = None
+    export_folder: str = ""  # "" : the user's downloads folder
+    fetch_on_start: bool = False  # the browser never fetches on its own unless asked to here
     problems: list[str] = field(default_factory=list)
+
+    @property
+    def export_path(self) -> Path:
+        """Where `E` saves exports."""
+        if self.export_folder:
+            return Path(self.export_folder).expanduser()
+        from platformdirs import user_downloads_dir
+
+        return Path(user_downloads_dir())
 
 
 def load_config(path: Path) -> Config:
@@ -50,4 +63,10 @@ def load_config(path: Path) -> Config:
     config.osc52 = bool(data.get("osc52", True))
     theme = data.get("theme")
     config.theme = theme if isinstance(theme, str) else None
+    folder = data.get("export_folder", "")
+    if isinstance(folder, str):
+        config.export_folder = folder
+    else:
+        config.problems.append(f"{path}: 'export_folder' must be a folder's path")
+    config.fetch_on_start = data.get("fetch_on_start", False) is True
     return config

@@ -102,9 +102,10 @@ KEYS: tuple[Key, ...] = (
     Key("filter.to_list", "down", "done", "To list", "filter"),
     Key("facets.rename", "e", "rename", "Rename a saved search", "facets"),
     Key("facets.delete", "d,delete", "delete", "Delete a saved search", "facets"),
-    Key("note.save", "ctrl+s", "save", "Save the note", "note", footer=True),
-    Key("note.external", "ctrl+e", "external", "Edit in $EDITOR", "note", footer=True),
-    Key("note.cancel", "escape", "cancel", "Close", "note", footer=True),
+    # Priority: the text area would take them otherwise (ctrl+e is its end of line).
+    Key("note.save", "ctrl+s", "save", "Save the note", "note", footer=True, priority=True),
+    Key("note.external", "ctrl+e", "external", "Edit in $EDITOR", "note", footer=True, priority=True),
+    Key("note.cancel", "escape", "cancel", "Close", "note", footer=True, priority=True),
     Key("export.copy", "c,enter", "finish('copy')", "Copy", "export", footer=True),
     Key("export.save", "w", "finish('save')", "Save to a file", "export", footer=True),
     Key("export.cancel", "escape,q", "cancel", "Cancel", "export", footer=True),

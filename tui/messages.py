@@ -78,3 +78,7 @@ class FetchDone(Message):
         super().__init__()
         self.reports = reports
         self.error = error
+
+
+class SavedSearchesChanged(Message):
+    """A saved search was saved, renamed or deleted."""

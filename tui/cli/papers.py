@@ -100,24 +100,30 @@ def query_from_options(args: argparse.Namespace) -> str:
     return " ".join(parts)
 
 
-def cmd_list(args: argparse.Namespace, library: Library) -> int:
-    """List papers, filtered by the query language and the shortcut options. A query of
-    filters alone (marks, tags, dates, has:, is:) is answered from the catalog and marks, with
-    no index and no abstract read (and, filtering on marks, only the marked papers made from
-    the catalog); words, `author:`, `like:` and `for-you` use the index."""
+def select(library: Library, text: str, sort: str) -> SearchResult:
+    """The papers a query selects, in order (warnings printed). A query of filters alone
+    (marks, tags, dates, has:, is:) is answered from the catalog and marks, with no index and
+    no abstract read (and, filtering on marks, only the marked papers made from the catalog);
+    words, `author:`, `like:` and `for-you` use the index."""
     from paperdeck.store.search import filter_papers, parse_query
 
-    query = parse_query(query_from_options(args), library.saved_searches())
+    query = parse_query(text, library.saved_searches())
     new_since = library.load_state().get("closed_at")
     since = float(new_since) if isinstance(new_since, int | float) else None
-    if query.needs_index or args.sort == "for-you":
-        result = _search_with_index(library, query, args.sort, since)
+    if query.needs_index or sort == "for-you":
+        result = _search_with_index(library, query, sort, since)
     else:
         papers = library.papers
         candidates = (papers[i] for i in library.marks if i in papers) if query.within_marks else papers.values()
-        result = filter_papers(query, candidates, library.marks, sort=args.sort, new_since=since)
+        result = filter_papers(query, candidates, library.marks, sort=sort, new_since=since)
     for warning in result.warnings:
         warn(f"warning: {warning}")
+    return result
+
+
+def cmd_list(args: argparse.Namespace, library: Library) -> int:
+    """List papers, filtered by the query language and the shortcut options."""
+    result = select(library, query_from_options(args), args.sort)
     ids = result.ids[: args.limit] if args.limit else result.ids
     papers = [library.papers[paper_id] for paper_id in ids]
     if args.json:

@@ -12,13 +12,13 @@ from paperdeck.tui.clipboard import copy_text, osc52_possible
 from paperdeck.tui.opener import open_url
 
 if TYPE_CHECKING:
-    from paperdeck.tui.screens.main import MainScreen
+    from paperdeck.tui.controllers.host import Browser
 
 
 class LinkActions:
     """The link verbs of the main screen."""
 
-    def __init__(self, screen: MainScreen) -> None:
+    def __init__(self, screen: Browser) -> None:
         self.screen = screen
 
     def copy(self, text: str, what: str) -> None:

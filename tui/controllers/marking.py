@@ -12,12 +12,13 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from paperdeck.store.errors import PaperdeckError
+from paperdeck.store.library import undoable
 from paperdeck.store.mark_changes import MarkBatch, MarkChange
 from paperdeck.store.models import Paper
 from paperdeck.tui.messages import MarksChanged
 
 if TYPE_CHECKING:
-    from paperdeck.tui.screens.main import MainScreen
+    from paperdeck.tui.controllers.host import Browser
 
 CONFIRM_OVER = 50  # papers: a bigger change is confirmed first
 UNDO_LEVELS = 200
@@ -31,11 +32,12 @@ def short(title: str, width: int = 40) -> str:
 class MarkActions:
     """The mark verbs of the main screen, with this session's undo and redo stacks."""
 
-    def __init__(self, screen: MainScreen) -> None:
+    def __init__(self, screen: Browser) -> None:
         self.screen = screen
         self.library = screen.library
         self.undo_stack: list[MarkBatch] = []
         self.redo_stack: list[MarkBatch] = []
+        self._history_read = False  # the undo history of earlier sessions, read at the first undo
 
     # --- what the verbs act on ---------------------------------------------------------------
 
@@ -159,18 +161,29 @@ class MarkActions:
         self.screen.app.push_screen(NoteEditor(paper.title, self.library.marks_of(paper.id).note), done)
 
     def undo(self) -> None:
-        """u: take back this session's last change (on the papers it changed, only what it changed)."""
-        self._step(self.undo_stack, self.redo_stack, self.library.undo, "Undid")
+        """u: take back the last change (this session's, then those before it, from the
+        library's undo history: on the papers it changed, only what it changed)."""
+        if not self._history_read:
+            self._history_read = True
+            seen = {batch.id for batch in self.undo_stack}
+            earlier = [batch for batch in undoable(self.library.history()) if batch.id not in seen]
+            self.undo_stack = [*earlier, *self.undo_stack][-UNDO_LEVELS:]
+        self._step(self.undo_stack, self.redo_stack, self.library.undo, "undo", "Undid")
 
     def redo(self) -> None:
         """ctrl+r: do again what was last undone."""
-        self._step(self.redo_stack, self.undo_stack, self.library.redo, "Redid")
+        self._step(self.redo_stack, self.undo_stack, self.library.redo, "redo", "Redid")
 
     def _step(
-        self, source: list[MarkBatch], target: list[MarkBatch], act: Callable[[MarkBatch], MarkBatch | None], verb: str
+        self,
+        source: list[MarkBatch],
+        target: list[MarkBatch],
+        act: Callable[[MarkBatch], MarkBatch | None],
+        what: str,
+        verb: str,
     ) -> None:
         if not source:
-            self.screen.notify(f"Nothing to {verb[:-1].lower()}", severity="warning")
+            self.screen.notify(f"Nothing to {what}", severity="warning")
             return
         original = source[-1]
         try:

@@ -13,7 +13,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 
@@ -22,15 +21,20 @@ from paperdeck.store.library import Library
 from paperdeck.store.models import Paper
 from paperdeck.store.search import EVERY_SORT, SearchResult
 from paperdeck.tui import messages
+from paperdeck.tui.config import Config
 from paperdeck.tui.controllers.disk_watch import DiskWatch
+from paperdeck.tui.controllers.exporting import ExportActions
 from paperdeck.tui.controllers.fetching import FetchController
 from paperdeck.tui.controllers.index import IndexController
 from paperdeck.tui.controllers.linking import LinkActions
 from paperdeck.tui.controllers.marking import MarkActions
+from paperdeck.tui.controllers.memory import MemoryTrim
 from paperdeck.tui.controllers.read_timer import ReadTimer
+from paperdeck.tui.controllers.saved_searches import SavedSearchActions
 from paperdeck.tui.controllers.typing_gc import TypingGC
 from paperdeck.tui.keys import bindings
 from paperdeck.tui.screens import main_view
+from paperdeck.tui.screens.main_keys import MainKeys
 from paperdeck.tui.widgets.abstract_view import AbstractView
 from paperdeck.tui.widgets.facets import Facets
 from paperdeck.tui.widgets.filter_bar import FilterBar, StatusLine
@@ -40,7 +44,7 @@ VIEWER_TYPING_DELAY = 0.08  # seconds without a keystroke before the viewer foll
 MARK_TERMS = ("is:", "tag:", "#", "has:note", "@", "like:")  # query terms whose result a change of marks can change
 
 
-class MainScreen(Screen[None]):
+class MainScreen(MainKeys):
     """Filter bar and status on top, facets | list | viewer, footer below."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("main")
@@ -57,24 +61,28 @@ class MainScreen(Screen[None]):
     MainScreen.narrow #facets { width: 100%; height: auto; max-height: 8; border-right: none; }
     """
 
-    def __init__(self, library: Library, read_delay: float = 2.0) -> None:
+    def __init__(self, library: Library, config: Config | None = None) -> None:
         super().__init__()
+        config = config or Config()
         self.library = library
+        self.config = config
         self.query_text = ""
         self.sort = "relevance"
         self.result = SearchResult(ids=[], warnings=[], highlight_terms=[], ranked=False)
-        self.saved: dict[str, str] = {}  # saved searches, for @NAME in the filter
         self.selection: set[str] = set()
         self.previous_queries: list[str] = []  # what Esc goes back to after `m`
         self.new_since = 0.0  # when the previous browser session ended (is:new)
         self.fetch_note: str | None = None
         self.indexer = IndexController(self, library)
         self.disk = DiskWatch(self, library)
-        self.read_timer = ReadTimer(self, read_delay)
+        self.read_timer = ReadTimer(self, config.read_delay)
         self.typing_gc = TypingGC(self)
         self.marking = MarkActions(self)
         self.linking = LinkActions(self)
         self.fetcher = FetchController(self, library)
+        self.memory = MemoryTrim(self)
+        self.exporting = ExportActions(self, config.export_path)
+        self.searches = SavedSearchActions(self)
         self._viewer_timer: Timer | None = None
         self._last_keystroke = 0.0  # monotonic time of the last change typed into the filter
         self._paint_list_now = False
@@ -97,7 +105,7 @@ class MainScreen(Screen[None]):
         """Restore the last filter, sort and highlighted paper, then watch the disk."""
         state = self.library.load_state()
         self.sort = state.get("sort") if state.get("sort") in EVERY_SORT else "relevance"
-        self.saved = self._saved_searches()
+        self.searches.load()
         query = state.get("query") if isinstance(state.get("query"), str) else ""
         closed = state.get("closed_at")
         self.new_since = float(closed) if isinstance(closed, int | float) else 0.0
@@ -108,6 +116,9 @@ class MainScreen(Screen[None]):
         self.paper_list.focus()
         self.update_facets()
         self.disk.start()
+        self.call_after_refresh(self.memory.start)
+        if self.config.fetch_on_start:
+            self.call_after_refresh(self.fetcher.start, "since-last")
 
     def on_resize(self) -> None:
         """Stack the panes on terminals narrower than 100 columns."""
@@ -157,7 +168,11 @@ class MainScreen(Screen[None]):
             self.result = SearchResult(ids=ids, warnings=[f"indexing {len(ids):,} papers…"])
         else:
             self.result = index.search(
-                self.query_text, self.library.marks, sort=self.sort, new_since=self.new_since, saved=self.saved
+                self.query_text,
+                self.library.marks,
+                sort=self.sort,
+                new_since=self.new_since,
+                saved=self.searches.searches,
             )
         self.paper_list.set_ids(self.result.ids, keep=keep)
         self.update_status()
@@ -184,17 +199,9 @@ class MainScreen(Screen[None]):
 
     def update_facets(self) -> None:
         """Fresh counts in the facets sidebar (only while it is shown)."""
-        if not self.has_class("facets-open"):
-            return
-        library = self.library
-        counts = (len(library.papers), library.starred_count(), main_view.unread_count(library))
-        notes = sum(1 for marks in library.marks.values() if marks.note)
-        saved = self.saved
-        index = self.indexer.index
-        searched = [
-            (name, len(index.search(f"@{name}", library.marks, saved=saved).ids) if index else 0) for name in saved
-        ]
-        self.query_one(Facets).show_counts(*counts, main_view.sorted_tags(library), notes, searched)
+        if self.has_class("facets-open"):
+            counts = main_view.facet_counts(self.library, self.indexer.index, self.searches.searches)
+            self.query_one(Facets).show_counts(*counts)
 
     def show_current(self) -> None:
         """Put the highlighted paper (or an empty-state hint) in the viewer."""
@@ -300,38 +307,7 @@ class MainScreen(Screen[None]):
     @on(Facets.SavedSearchAction)
     def saved_search_action(self, event: Facets.SavedSearchAction) -> None:
         """e / d on a saved search in the sidebar."""
-        from paperdeck.tui.screens.modals import AskText
-
-        def rename(new_name: str | None) -> None:
-            if new_name:
-                self._change_saved(lambda: self.library.rename_search(event.name, new_name), f"Renamed to @{new_name}")
-
-        if event.verb == "rename":
-            self.app.push_screen(AskText(f"Rename @{event.name} to", event.name), rename)
-        else:
-            deleted = f"Deleted @{event.name}"
-            self.confirm(
-                f"Delete the saved search @{event.name}?",
-                lambda: self._change_saved(lambda: self.library.delete_search(event.name), deleted),
-            )
-
-    def _change_saved(self, change: Callable[[], dict[str, str]], toast: str) -> None:
-        try:
-            self.saved = change()
-        except PaperdeckError as error:
-            self.notify(str(error), severity="error")
-            return
-        self.notify(toast)
-        self.update_facets()
-        if "@" in self.query_text:
-            self.apply_query(keep=self.paper_list.highlighted_id)
-
-    def _saved_searches(self) -> dict[str, str]:
-        try:
-            return self.library.saved_searches()
-        except PaperdeckError as error:
-            self.notify(str(error), severity="error")
-            return {}
+        (self.searches.rename if event.verb == "rename" else self.searches.delete)(event.name)
 
     # --- messages from the controllers ------------------------------------------------------------
 
@@ -395,6 +371,12 @@ class MainScreen(Screen[None]):
         self.show_current()
         self.update_facets()
 
+    def on_saved_searches_changed(self, message: messages.SavedSearchesChanged) -> None:
+        """The sidebar's counts, and a filter that names a saved search, are run again."""
+        self.update_facets()
+        if "@" in self.query_text:
+            self.apply_query(keep=self.paper_list.highlighted_id)
+
     def on_fetch_progress(self, message: messages.FetchProgress) -> None:
         """A fetch is under way."""
         self.fetch_note = message.text
@@ -412,179 +394,3 @@ class MainScreen(Screen[None]):
         if message.error:
             self.notify(message.error, severity="error", timeout=10)
         self.update_status()
-
-    # --- key actions: each routed to the controller that does it ----------------------------------
-
-    def _paper(self) -> Paper | None:
-        paper = self.current_paper
-        if paper is None:
-            self.notify("No paper highlighted", severity="warning")
-        return paper
-
-    def action_focus_filter(self) -> None:
-        """/: type a filter. Keys that arrive with the `/` in one read (typed fast, or over
-        SSH) must reach the filter, not the list's bindings: the binding is a priority one and
-        focus moves at once (`focus()` would wait behind those keys). In the filter itself a
-        `/` is just text."""
-        if self.focused is self.filter_bar:
-            self.filter_bar.insert_text_at_cursor("/")
-            return
-        self.set_focus(self.filter_bar)
-        self.filter_bar.cursor_position = len(self.filter_bar.value)
-
-    def action_toggle_star(self) -> None:
-        """s: star or unstar the highlighted (or selected) papers."""
-        self.marking.toggle_star()
-
-    def action_toggle_read(self) -> None:
-        """r: read or unread."""
-        self.marking.toggle_read()
-
-    def action_add_tags(self) -> None:
-        """t: add tags."""
-        self.marking.add_tags()
-
-    def action_remove_tag(self) -> None:
-        """T: remove a tag."""
-        self.marking.remove_tag()
-
-    def action_edit_note(self) -> None:
-        """n: the highlighted paper's note."""
-        if (paper := self._paper()) is not None:
-            self.marking.edit_note(paper)
-
-    def action_undo(self) -> None:
-        """u: undo."""
-        self.marking.undo()
-
-    def action_redo(self) -> None:
-        """ctrl+r: redo."""
-        self.marking.redo()
-
-    def action_read_all(self) -> None:
-        """A: every paper shown becomes read (after a confirmation)."""
-        self.marking.read_all(list(self.result.ids))
-
-    def action_toggle_select(self) -> None:
-        """space: select or unselect the highlighted paper and move down."""
-        paper = self._paper()
-        if paper is not None:
-            self.selection.symmetric_difference_update({paper.id})
-            self.paper_list.refresh_rows()
-            self.paper_list.action_cursor_down()
-            self.update_status()
-
-    def action_select_all(self) -> None:
-        """V: select every paper shown (again: clear the selection)."""
-        shown = set(self.result.ids)
-        self.selection = set() if shown and shown <= self.selection else self.selection | shown
-        self.paper_list.refresh_rows()
-        self.update_status()
-
-    def action_copy_primary(self) -> None:
-        """c: copy the primary link (of every selected paper, one per line)."""
-        if self.selection:
-            self.linking.copy_links([self.library.papers[i] for i in sorted(self.selection, key=self.order_of)])
-        elif (paper := self._paper()) is not None:
-            self.linking.copy_primary(paper)
-
-    def action_copy_link(self, number: int) -> None:
-        """1-9: copy link N."""
-        if (paper := self._paper()) is not None:
-            self.linking.copy_numbered(paper, number)
-
-    def action_pick_link(self) -> None:
-        """L: the link picker."""
-        if (paper := self._paper()) is not None:
-            self.linking.pick(paper)
-
-    def action_open_primary(self) -> None:
-        """o: open the primary link."""
-        if (paper := self._paper()) is not None:
-            self.linking.open_kind(paper, None)
-
-    def action_open_pdf(self) -> None:
-        """P: open the PDF."""
-        if (paper := self._paper()) is not None:
-            self.linking.open_kind(paper, "pdf")
-
-    def action_more_like_this(self) -> None:
-        """m: papers like the highlighted one (Esc goes back to the filter before)."""
-        if (paper := self._paper()) is not None:
-            self.set_query(f"like:{paper.id}", remember=True)
-            self.paper_list.focus()
-
-    def action_cycle_sort(self) -> None:
-        """S: relevance → date → upvotes → title → added → for you → …"""
-        self.sort = EVERY_SORT[(EVERY_SORT.index(self.sort) + 1) % len(EVERY_SORT)]
-        self.apply_query()
-        self.notify(f"Sort: {self.sort}", timeout=2)
-
-    def action_step_day(self, step: int) -> None:
-        """[ and ]: the previous or next list day present in the library."""
-        query = main_view.step_day(self.query_text, main_view.list_days(self.library), step)
-        if query is None:
-            self.notify("No earlier list day" if step < 0 else "No later list day", severity="warning")
-        else:
-            self.set_query(query)
-
-    def action_save_search(self) -> None:
-        """W: save the current filter under a name (`@name` in any query stands for it)."""
-        query = self.query_text.strip()
-        if not query:
-            self.notify("Type a filter first (/), then save it", severity="warning")
-            return
-        from paperdeck.tui.screens.modals import AskText
-
-        def save(name: str | None) -> None:
-            if name:
-                self._change_saved(lambda: self.library.save_search(name, query), f"Saved as @{name}: {query}")
-
-        self.app.push_screen(AskText(f"Save “{query}” as", placeholder="e.g. thesis"), save)
-
-    def action_fetch(self, which: str) -> None:
-        """F: fetch today's papers (or every day since the last fetch) in the background."""
-        if not self.fetcher.start(which):
-            self.notify("A fetch is already running", severity="warning")
-
-    def action_toggle_facets(self) -> None:
-        """b: show or hide the facets sidebar (focused while shown)."""
-        self.toggle_class("facets-open")
-        if self.has_class("facets-open"):
-            self.update_facets()
-            self.query_one(Facets).focus()
-        else:
-            self.paper_list.focus()
-
-    def action_switch_pane(self) -> None:
-        """Tab: list ↔ viewer (and facets when shown)."""
-        order = ["#list", "#viewer"]
-        if self.has_class("facets-open"):
-            order.insert(0, "#facets")
-        focused = self.focused
-        current = next((i for i, selector in enumerate(order) if focused is self.query_one(selector)), -1)
-        self.query_one(order[(current + 1) % len(order)]).focus()
-
-    def action_clear_filter(self) -> None:
-        """Esc: clear the selection first; then back from `m`; then clear the filter."""
-        if self.selection:
-            self.selection = set()
-            self.paper_list.refresh_rows()
-            self.update_status()
-        elif self.previous_queries:
-            self.set_query(self.previous_queries.pop())
-        elif self.query_text:
-            self.set_query("")
-        self.paper_list.focus()
-
-    def action_refresh_library(self) -> None:
-        """R: pick up papers and marks written by other paperdeck processes now."""
-        self._library_error = None  # asked for: show the error screen again if still damaged
-        if self.disk.poll():
-            self.notify("Library reloaded", timeout=2)
-
-    def action_help(self) -> None:
-        """?/F1: every binding, searchable."""
-        from paperdeck.tui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self.app.describe_bindings(self)))  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from paperdeck.store.clean import printable
 from paperdeck.store.library import Library
+from paperdeck.store.search import SearchIndex
 from paperdeck.tui.widgets.paper_list import Row
 
 EMPTY_LIBRARY = (
@@ -65,6 +66,16 @@ def unread_count(library: Library) -> int:
     """Papers not marked read."""
     papers = library.papers
     return len(papers) - sum(1 for paper_id, marks in library.marks.items() if marks.read and paper_id in papers)
+
+
+def facet_counts(
+    library: Library, index: SearchIndex | None, saved: dict[str, str]
+) -> tuple[int, int, int, list[tuple[str, int]], int, list[tuple[str, int]]]:
+    """What the facets sidebar shows: papers, starred, unread, tags, notes and saved searches,
+    each with its count (a saved search is counted by running it: 0 until the index is ready)."""
+    notes = sum(1 for marks in library.marks.values() if marks.note)
+    searched = [(name, len(index.search(f"@{name}", library.marks, saved=saved).ids) if index else 0) for name in saved]
+    return len(library.papers), library.starred_count(), unread_count(library), sorted_tags(library), notes, searched
 
 
 def sorted_tags(library: Library) -> list[tuple[str, int]]:
