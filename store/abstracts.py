@@ -22,6 +22,7 @@ from paperdeck.store.clean import clean_block
 from paperdeck.store.errors import LibraryError
 from paperdeck.store.line_layout import CLOSING, find_line, lines_payload, opening, record_of
 from paperdeck.store.schema import META_TABLE, check_meta, meta_table
+from paperdeck.store.storage import file_signature
 
 ABSTRACTS_FILE = "abstracts.json"
 ABSTRACTS_TABLE = "abstracts"
@@ -81,6 +82,57 @@ class Spans:
         if 0 <= doc_id < len(self._offsets) and self._offsets[doc_id] >= 0:
             return self._offsets[doc_id], self._lengths[doc_id]
         return None
+
+
+class AbstractLines:
+    """Where each abstract is in abstracts.json, noted once (a scan of the file's lines), so
+    that one is read from disk when it is shown; the texts themselves are not kept."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+        self._spans: Spans | None = None
+        self._seen: tuple[int, int, int] | None = None
+
+    @property
+    def found(self) -> bool:
+        """True once the lines were noted (and until `close`)."""
+        return self._spans is not None
+
+    def current(self) -> bool:
+        """True when the lines noted are those of the file as it is now."""
+        return self._spans is not None and file_signature(self.path) == self._seen
+
+    def find(self, papers: int) -> bool:
+        """Note every line; False when the file is not laid out one abstract per line (written
+        by hand, by another tool: then it is read whole). LibraryError for a missing file."""
+        signature = file_signature(self.path)
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            raise missing(self.path, papers) from None
+        except OSError as error:
+            raise LibraryError(f"{self.path}: cannot read ({error.strerror})") from None
+        spans = find_spans(fd)
+        if spans is None:
+            os.close(fd)
+            return False
+        self.close()
+        self._fd, self._spans, self._seen = fd, spans, signature
+        return True
+
+    def read(self, doc_id: int | None, paper_id: str) -> str:
+        """A paper's abstract from its line ("" when the file has none for it)."""
+        span = self._spans.get(doc_id) if self._spans is not None and doc_id is not None else None
+        if span is None or self._fd is None:
+            return ""
+        return read_one(self._fd, span, paper_id)
+
+    def close(self) -> None:
+        """Forget the lines (the file was replaced)."""
+        if self._fd is not None:
+            os.close(self._fd)
+        self._fd, self._spans = None, None
 
 
 def find_spans(fd: int) -> Spans | None:

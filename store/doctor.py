@@ -16,7 +16,7 @@ from pathlib import Path
 
 import orjson
 
-from paperdeck.store import catalog as catalog_files
+from paperdeck.store import catalog_reader as catalog_files
 from paperdeck.store import marks_store
 from paperdeck.store.abstracts import ABSTRACTS_FILE
 from paperdeck.store.backups import backup_paths

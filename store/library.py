@@ -8,7 +8,6 @@ write happens under the folder lock after re-reading what another process may ha
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import time
 from collections import Counter
@@ -19,10 +18,12 @@ from typing import Any
 
 import orjson
 
-from paperdeck.store.catalog import CATALOG_FILE, Catalog
+from paperdeck.store.catalog import Catalog
+from paperdeck.store.catalog_reader import CATALOG_FILE
 from paperdeck.store.errors import LibraryError, RefError
 from paperdeck.store.mark_changes import MarkBatch, MarkChange, move
 from paperdeck.store.marks_store import MarksStore, new_batch_id
+from paperdeck.store.merge import AddReport, merge_into, merged_repeats
 from paperdeck.store.models import Marks, Paper
 from paperdeck.store.saved_searches import change_saved, read_saved
 from paperdeck.store.storage import folder_lock, remove_stale_temps, write_atomic
@@ -32,27 +33,6 @@ INDEX_FILE = "search-index.bin"
 _ARXIV_REF = re.compile(
     r"^(?:arxiv:|https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/)?(\d{4}\.\d{4,5}|[a-z-]+/\d{7})(v\d+)?$"
 )
-
-
-@dataclass(slots=True)
-class AddReport:
-    """What `add_papers` did: the papers it was given (after merging repeats among them), the
-    ids of the new ones and of known ones that gained something."""
-
-    papers: int = 0
-    duplicates: int = 0
-    new_ids: list[str] = field(default_factory=list)
-    updated_ids: list[str] = field(default_factory=list)
-
-    @property
-    def new(self) -> int:
-        """How many papers were new."""
-        return len(self.new_ids)
-
-    @property
-    def updated(self) -> int:
-        """How many known papers were updated."""
-        return len(self.updated_ids)
 
 
 @dataclass(slots=True)
@@ -194,43 +174,14 @@ class Library:
         marks never move); known papers gain what they lack and fresher counts and links;
         marks are never touched. Adding the same papers again changes nothing."""
         report = AddReport()
-        incoming = _merged_repeats(papers, report, time.time() if now is None else now)
+        incoming = merged_repeats(papers, report, time.time() if now is None else now)
         with folder_lock(self.folder):
             if self.catalog.changed_on_disk():
                 self.catalog.load()
-            changed: list[Paper] = []
-            new_abstracts: set[str] = set()
-            for paper in incoming:
-                known = self.catalog.find(paper)
-                if known is None:
-                    paper.id = self._free_id(paper, new_abstracts)
-                    report.new_ids.append(paper.id)
-                    changed.append(paper)
-                    new_abstracts.add(paper.id)
-                    continue
-                merged = dataclasses.replace(known)  # memory changes only once the write is done
-                updated = merged.merge(paper)
-                if paper.abstract and not self.catalog.has_abstract(known.id):
-                    merged.abstract = paper.abstract
-                    new_abstracts.add(known.id)
-                    updated = True
-                if updated:
-                    report.updated_ids.append(known.id)
-                    changed.append(merged)
+            changed, new_abstracts = merge_into(self.catalog, incoming, report)
             if changed:
                 self.catalog.write(changed, new_abstracts)
         return report
-
-    def _free_id(self, paper: Paper, taken: set[str]) -> str:
-        """The paper's id, unless a different paper (another arXiv id) has the same title,
-        known or among those being added (`taken`)."""
-        if paper.id not in self.papers and paper.id not in taken:
-            return paper.id
-        base = f"{paper.id}-{(paper.arxiv_id or 'paper').replace('/', '-').replace('.', '-')}"
-        candidate, number = base, 2
-        while candidate in self.papers or candidate in taken:
-            candidate, number = f"{base}-{number}", number + 1
-        return candidate
 
     # --- looking papers up ---------------------------------------------------------------
 
@@ -381,35 +332,6 @@ class Library:
 
 
 _NO_MARKS = Marks()
-
-
-def _merged_repeats(papers: Iterable[Paper], report: AddReport, now: float) -> list[Paper]:
-    """The papers with repeats among them merged (the same arXiv id, or the same normalized
-    title unless both have arXiv ids that differ), in order of first sighting, each stamped
-    with the time it was added."""
-    merged: list[Paper] = []
-    seen: dict[str, Paper] = {}  # "arxiv:ID" and "title:ID" -> the first sighting
-    for paper in papers:
-        first = seen.get(f"arxiv:{paper.arxiv_id}") if paper.arxiv_id else None
-        if first is None:
-            first = seen.get(f"title:{paper.id}")
-            if first is not None and first.arxiv_id and paper.arxiv_id and first.arxiv_id != paper.arxiv_id:
-                first = None
-        if first is None:
-            paper.added = now
-            merged.append(paper)
-            seen.setdefault(f"title:{paper.id}", paper)
-            if paper.arxiv_id:
-                seen[f"arxiv:{paper.arxiv_id}"] = paper
-            continue
-        report.duplicates += 1
-        first.merge(paper)
-        if paper.abstract and not first.abstract:
-            first.abstract = paper.abstract
-        if paper.arxiv_id:
-            seen.setdefault(f"arxiv:{paper.arxiv_id}", first)
-    report.papers = len(merged)
-    return merged
 
 
 def undoable(history: list[MarkBatch]) -> list[MarkBatch]:

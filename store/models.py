@@ -119,17 +119,21 @@ class Paper:
             parts.append(f"published {published}" if self.list_day else published)
         if self.list_day:
             parts.append(f"daily list {short_date(self.list_day)}")
-        if self.upvotes is not None:
-            parts.append(f"▲ {self.upvotes}")
-        if self.comments:
-            parts.append(f"{self.comments} comment{'s' if self.comments != 1 else ''}")
-        if self.github_stars is not None:
-            parts.append(f"★ {self.github_stars} on GitHub")
+        parts.extend(self.counts())
         if self.sources:
             count = len(self.sources)
             dates = [source.page_date for source in self.sources if source.page_date]
             seen = f"seen {count} time{'s' if count != 1 else ''}"
             parts.append(seen + (f" ({', '.join(dates)})" if dates else ""))
+        return parts
+
+    def counts(self) -> list[str]:
+        """`▲ 4`, `3 comments`, `★ 152 on GitHub`: the counts the paper has."""
+        parts = [] if self.upvotes is None else [f"▲ {self.upvotes}"]
+        if self.comments:
+            parts.append(f"{self.comments} comment{'s' if self.comments != 1 else ''}")
+        if self.github_stars is not None:
+            parts.append(f"★ {self.github_stars} on GitHub")
         return parts
 
     def merge(self, other: Paper) -> bool:

@@ -12,7 +12,8 @@ import orjson
 import pytest
 
 from paperdeck.store import catalog, storage
-from paperdeck.store.catalog import ABSTRACTS_FILE, CATALOG_FILE
+from paperdeck.store.abstracts import ABSTRACTS_FILE
+from paperdeck.store.catalog_reader import CATALOG_FILE
 from paperdeck.store.dumps import parse_text
 from paperdeck.store.errors import LibraryError
 from paperdeck.store.library import Library

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from paperdeck.store.catalog import ABSTRACTS_FILE, CATALOG_FILE
+from paperdeck.store.abstracts import ABSTRACTS_FILE
+from paperdeck.store.catalog_reader import CATALOG_FILE
 from paperdeck.store.library import Library
 from paperdeck.store.mark_changes import MarkChange
 from paperdeck.store.marks_store import MARKS_FILE

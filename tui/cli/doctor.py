@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from paperdeck.store.catalog import CATALOG_FILE
+from paperdeck.store.catalog_reader import CATALOG_FILE
 from paperdeck.store.doctor import FileReport, examine
 from paperdeck.tui.cli.output import emit
 

@@ -84,15 +84,7 @@ def facts(paper: Paper, marks: Marks) -> list[str]:
         parts.append(f"published {published}")
     if not paper.authors and paper.authors_count:
         parts.append(f"{paper.authors_count} author{'s' if paper.authors_count != 1 else ''}")
-    counts = []
-    if paper.upvotes is not None:
-        counts.append(f"▲ {paper.upvotes}")
-    if paper.comments:
-        counts.append(f"💬 {paper.comments}")
-    if paper.github_stars is not None:
-        counts.append(f"★ {paper.github_stars} on GitHub")
-    if counts:
-        parts.append(" ".join(counts))
+    parts.extend(paper.counts())
     if paper.organization:
         parts.append(paper.organization)
     parts.append("★ starred" if marks.starred else "☆")
