@@ -277,3 +277,39 @@ def test_list_like_explains_each_paper(home: Path) -> None:
     unknown = run("list", "like:no-such-paper", home=home)
     assert unknown.returncode == 0 and "warning: like:no-such-paper: no paper" in unknown.stderr
     assert run("list", "--sort", "for-you", "--limit", "3", home=home).returncode == 0
+
+
+def test_notes_saved_searches_and_undo_from_the_command_line(home: Path, tmp_path: Path) -> None:
+    ref = "flexvar"
+    assert run("note", ref, "Compare with", "VAR", home=home).stdout.startswith("note saved: flexvar")
+    assert run("note", ref, home=home).stdout == "Compare with VAR\n"
+    assert run("note", ref, "-", home=home, stdin=b"from stdin\n\nsecond paragraph\n").returncode == 0
+    assert run("note", ref, home=home).stdout == "from stdin\n\nsecond paragraph\n"
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\necho "edited" >> "$1"\n')
+    editor.chmod(0o755)
+    env_run = subprocess.run(
+        [PAPERDECK, "note", ref, "--edit"],
+        env={**os.environ, "PAPERDECK_HOME": str(home), "EDITOR": str(editor), "VISUAL": ""},
+        capture_output=True,
+        text=True,
+    )
+    assert env_run.returncode == 0, env_run.stderr
+    assert run("note", ref, home=home).stdout.endswith("edited\n")
+    shown = json.loads(run("show", ref, "--json", home=home).stdout)
+    assert shown["note"].startswith("from stdin")
+    assert [r["id"] for r in json.loads(run("list", "--json", "has:note", home=home).stdout)] == [shown["id"]]
+    assert run("tag", ref, "thesis", home=home).returncode == 0
+    assert (
+        run("saved", "Thesis", "tag:thesis", "is:unread", home=home).stdout == "saved @thesis: tag:thesis is:unread\n"
+    )
+    assert run("saved", home=home).stdout == "@thesis\ttag:thesis is:unread\n"
+    assert [r["id"] for r in json.loads(run("list", "--json", "@thesis", home=home).stdout)] == [shown["id"]]
+    undone = run("undo", home=home)
+    assert undone.stdout == "Undid: tag #thesis on 1 paper\n"
+    assert json.loads(run("list", "--json", "@thesis", home=home).stdout) == []
+    history = run("undo", "--list", home=home).stdout.splitlines()
+    assert history[0].endswith("undo of: tag #thesis on 1 paper") and len(history) <= 20
+    assert run("saved", "--delete", "thesis", home=home).returncode == 0
+    assert run("saved", home=home).stdout == ""
+    assert run("note", ref, "", home=home).stdout.startswith("note deleted")

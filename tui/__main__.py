@@ -88,6 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
     from paperdeck.tui.cli.export import add_arguments as export_arguments
 
     export_arguments(export, SORT_CHOICES)
+    note = add("note", "print a paper's note, or set it (TEXT, - for standard input, --edit for $EDITOR)")
+    note.add_argument("ref", metavar="REF")
+    note.add_argument("text", nargs="*", metavar="TEXT", help="the note (an empty one deletes it)")
+    note.add_argument("--edit", action="store_true", help="edit it in $VISUAL or $EDITOR")
+    saved = add("saved", "list saved searches; saved NAME QUERY saves one (@NAME in any query stands for it)")
+    saved.add_argument("name", nargs="?", metavar="NAME")
+    saved.add_argument("query", nargs="*", metavar="QUERY")
+    saved.add_argument("--delete", metavar="NAME", help="delete the saved search NAME")
+    saved.add_argument("--json", action="store_true")
     undo = add("undo", "undo the latest change of marks made by any paperdeck process")
     undo.add_argument("--list", action="store_true", help="show the last 20 changes instead")
     undo.add_argument("--json", action="store_true")
@@ -101,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
 NEED_ABSTRACTS: tuple[str, ...] = ()
 # Commands that touch a few papers: each is made from its catalog line when first needed.
 LAZY = ("show", "star", "unstar", "read", "unread", "tag", "untag", "link", "undo", "tags", "fetch", "list", "export")
+LAZY += ("note", "saved")
 
 
 def open_library(
@@ -145,6 +155,8 @@ def run(argv: Sequence[str]) -> int:
         "tags": papers.cmd_tags,
         "link": papers.cmd_link,
         "undo": marks.cmd_undo,
+        "note": marks.cmd_note,
+        "saved": marks.cmd_saved,
         "fetch": _fetch,
         "export": _export,
     }

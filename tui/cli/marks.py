@@ -1,12 +1,21 @@
-"""The commands that change marks: star, unstar, read, unread, tag, untag, and undo."""
+"""The commands that change marks: star, unstar, read, unread, tag, untag, note, undo — and
+saved searches."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
+from paperdeck.store.errors import PaperdeckError
 from paperdeck.store.library import Library
 from paperdeck.store.mark_changes import MarkBatch, MarkChange
+from paperdeck.store.saved_searches import search_name
 from paperdeck.tui.cli.output import emit, emit_fields, print_json
 
 CHANGES = {
@@ -67,3 +76,64 @@ def _history_record(batch: MarkBatch) -> dict[str, object]:
         "redo_of": batch.redo_of,
         "automatic": batch.auto,
     }
+
+
+def cmd_note(args: argparse.Namespace, library: Library) -> int:
+    """Print a paper's note, or set it: TEXT, `-` (standard input) or --edit ($EDITOR); an
+    empty text deletes it."""
+    paper = library.resolve(args.ref)
+    current = library.marks_of(paper.id).note
+    if args.edit:
+        text = _edit(current)
+    elif args.text == ["-"]:
+        text = sys.stdin.read()
+    elif args.text:
+        text = " ".join(args.text)
+    else:
+        if current:
+            emit(current)
+        return 0
+    batch = library.change_marks([paper.id], MarkChange(note=text))
+    emit(
+        ("note saved: " if library.marks_of(paper.id).note else "note deleted: ") + paper.id
+        if batch.after
+        else "unchanged"
+    )
+    return 0
+
+
+def _edit(text: str) -> str:
+    """The text after $VISUAL or $EDITOR had it (never through a shell)."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    with tempfile.TemporaryDirectory(prefix="paperdeck-note-") as folder:
+        path = Path(folder) / "note.md"
+        path.write_text(text, encoding="utf-8")
+        try:
+            finished = subprocess.run([*shlex.split(editor), str(path)], check=False)
+        except (OSError, ValueError) as error:
+            raise PaperdeckError(f"could not run {editor!r}: {error}") from None
+        if finished.returncode != 0:
+            raise PaperdeckError(f"{editor} exited with code {finished.returncode}; the note is as before")
+        return path.read_text(encoding="utf-8", errors="replace")
+
+
+def cmd_saved(args: argparse.Namespace, library: Library) -> int:
+    """`saved` lists the saved searches, `saved NAME QUERY…` saves one, `--delete NAME` deletes it."""
+    if args.delete:
+        library.delete_search(args.delete)
+        emit(f"deleted @{args.delete}")
+        return 0
+    if args.name and args.query:
+        searches = library.save_search(args.name, " ".join(args.query))
+        name = search_name(args.name)
+        emit(f"saved @{name}: {searches[name]}")
+        return 0
+    if args.name:
+        raise PaperdeckError("saved NAME needs a query: paperdeck saved NAME QUERY… (or --delete NAME)")
+    searches = library.saved_searches()
+    if args.json:
+        print_json([{"name": name, "query": query} for name, query in searches.items()])
+        return 0
+    for name, query in searches.items():
+        emit_fields([f"@{name}", query])
+    return 0
