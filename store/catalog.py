@@ -17,11 +17,11 @@ from typing import Any
 import orjson
 
 from paperdeck.store.abstracts import abstracts_payload, empty_file, read_all
-from paperdeck.store.catalog_reader import NO_ABSTRACT, PAPERS_TABLE, CatalogReader, gc_paused
+from paperdeck.store.catalog_reader import NO_ABSTRACT, PAPERS_TABLE, CatalogReader
 from paperdeck.store.line_layout import lines_payload
 from paperdeck.store.models import Paper, catalog_record
 from paperdeck.store.schema import META_TABLE, meta_table
-from paperdeck.store.storage import write_files
+from paperdeck.store.storage import gc_paused, write_files
 
 # The journal is folded once it would hold more than a tenth of the library (a fold costs in
 # proportion to the library, so a small one is folded at nearly every import and stays in its

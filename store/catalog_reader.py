@@ -6,10 +6,8 @@ a time. store/catalog.py writes them.
 
 from __future__ import annotations
 
-import gc
 import threading
-from collections.abc import Iterator, MutableMapping
-from contextlib import contextmanager
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -19,30 +17,13 @@ from paperdeck.store.journal import Journal
 from paperdeck.store.lazy_papers import LazyIndex, LazyPapers, lines_of, meta_of
 from paperdeck.store.models import Paper, paper_from_record
 from paperdeck.store.schema import check_meta, generation_of
-from paperdeck.store.storage import AtomicStorage, parse_library_bytes
+from paperdeck.store.storage import AtomicStorage, gc_paused, parse_library_bytes
 from paperdeck.store.upgrade import clean_paper, upgrade_record
 
 CATALOG_FILE = "catalog.json"
 JOURNAL_FILE = "catalog.journal"
 PAPERS_TABLE = "papers"
 NO_ABSTRACT = "no_abstract"  # a record's flag: merges can tell without reading abstracts
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a bulk load allocates 100,000s of objects: each
-    collection would walk every object made so far (it doubled the load time), and records
-    and papers hold no reference cycles for it to find. What survives the load is then frozen
-    out of the collector's sight: otherwise the first collection after it walked them all
-    (~0.1 s at 100k papers, just before the first frame). Reference counting still frees them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def _valid_line(record: dict[str, Any]) -> bool:
