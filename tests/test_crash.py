@@ -1,6 +1,6 @@
-"""Issue 6.1/6.2: marks survive SIGKILL at any instant, and two processes marking at once
-lose nothing. The children are `tests.mark_worker`, which acknowledges each mark on a pipe
-only after the Library call returned."""
+"""Marks and imports survive SIGKILL at any instant, and two processes marking at once lose
+nothing. The children are `tests.mark_worker` and `tests.import_worker`, which acknowledge each
+change on a pipe only after the Library call returned."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import pytest
 from paperdeck.store.library import Library
 from paperdeck.store.storage import TEMP_PREFIX
 from tests.conftest import REPO
+from tests.import_worker import PAPERS_PER_IMPORT
 from tests.mark_worker import MarkState, apply_to_model, operation
 
 KILLS = 200
@@ -139,3 +140,45 @@ def test_worker_partitions_are_disjoint(share: int) -> None:
     mine = {operation(n, 362, share, 2).paper for n in range(500)}
     theirs = {operation(n, 362, 1 - share, 2).paper for n in range(500)}
     assert mine and not mine & theirs
+
+
+IMPORT_KILLS = 60
+
+
+def check_imports(folder: Path, acknowledged: int) -> int:
+    """The library holds every acknowledged import whole (papers, abstracts, the update the
+    next one brought) and at most one more; the number of imports it holds."""
+    library = Library.open(folder, create=False)
+    imported = {paper_id for paper_id in library.papers if paper_id.startswith("imported-")}
+    held = len({paper_id.rsplit("-", 1)[0] for paper_id in imported})
+    assert acknowledged <= held <= acknowledged + 1, (acknowledged, held)
+    assert len(imported) == held * PAPERS_PER_IMPORT  # no import half in
+    for number in range(held):
+        for k in range(PAPERS_PER_IMPORT):
+            assert library.abstract_of(f"imported-{number}-{k}").startswith(f"The abstract of paper {k}")
+        if number + 1 < held:
+            assert library.papers[f"imported-{number}-0"].upvotes == number + 1
+    assert not list(folder.glob(f"{TEMP_PREFIX}*")) and not list((folder / "backups").glob(f"{TEMP_PREFIX}*"))
+    return held
+
+
+def test_sigkill_during_imports_leaves_the_old_or_the_new_state(library: Library) -> None:
+    """60 kills of a process importing (journal appends, and folds of catalog.json and
+    abstracts.json every few papers): every acknowledged import is there whole after each."""
+    rng = random.Random(SEED)
+    done = 0
+    for _ in range(IMPORT_KILLS):
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "tests.import_worker", str(library.folder), str(done)],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PAPERDECK_TEST_FOLD_PAPERS": "8"},
+        )
+        acks = read_acks(worker, time.monotonic() + 10, want=1)
+        acks += read_acks(worker, time.monotonic() + rng.uniform(0, 0.05))
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait()
+        acks += rest_of_acks(worker)
+        assert acks == list(range(done, done + len(acks))), "acknowledgements arrive in order"
+        done = check_imports(library.folder, done + len(acks))
+    assert done > IMPORT_KILLS

@@ -63,3 +63,32 @@ async def test_a_failed_fetch_is_a_toast(
         await wait_for(lambda: any("404" in toast for toast in toasts))
         assert app.is_running and len(library.papers) == 362
         await pilot.press("j")  # still browsing
+
+
+async def test_brackets_step_through_list_days_and_p_opens_the_pdf(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import webbrowser
+
+    from paperdeck.store.sources.hf_api import parse_items
+
+    for day in ("2024-10-25", "2026-08-20"):
+        items = json.loads((REPO.parent / "shared" / "hf-api" / f"daily_papers_{day}.json").read_text())
+        library.add_papers(parse_items(items, day).papers)
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    app, toasts = make_app(library)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen_of(app).set_query("agent")
+        await pilot.press("right_square_bracket")  # no day in the filter yet: the newest
+        assert screen_of(app).query_text == "date:2026-08-20 agent"
+        assert all(library.papers[i].list_day == "2026-08-20" for i in paper_list(app).ids)
+        await pilot.press("left_square_bracket")
+        assert screen_of(app).query_text == "date:2024-10-25 agent"
+        await pilot.press("left_square_bracket")
+        assert toasts[-1] == "No earlier list day" and screen_of(app).query_text == "date:2024-10-25 agent"
+        screen_of(app).set_query("date:2026-08-20")
+        await pilot.pause()
+        paper = library.papers[paper_list(app).highlighted_id]  # type: ignore[index]
+        await pilot.press("P")
+        assert opened == [f"https://arxiv.org/pdf/{paper.arxiv_id}"]

@@ -23,8 +23,8 @@ from textual.command import CommandList, CommandPalette
 from textual.css.query import NoMatches
 from textual.geometry import Region
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Input
-from textual.widgets._footer import FooterKey
 
 from paperdeck.store.library import Library
 from paperdeck.store.mark_changes import MarkChange
@@ -167,34 +167,27 @@ async def test_palette_closed_while_searching_does_not_crash(library: Library) -
         assert app.is_running
 
 
-def live_footer_keys() -> int:
-    """FooterKey widgets still reachable after a full collection."""
+def live_widgets() -> int:
+    """Widgets still reachable after a full collection."""
     gc.collect()
-    return sum(1 for node in gc.get_objects() if isinstance(node, FooterKey))
+    return sum(1 for node in gc.get_objects() if isinstance(node, Widget))
 
 
-@pytest.mark.parametrize("fixed", [True, False])
-async def test_focus_changes_do_not_leak_footer_keys(
-    library: Library, monkeypatch: pytest.MonkeyPatch, fixed: bool
-) -> None:
-    """Found by the benchmark's memory figure: every `/` and Esc recomposes the footer, and in
-    Textual 8.2.8 each removed key stayed reachable from the footer's watchers. With the fix
-    the keys on screen are all that live; without it (checked here too) they pile up."""
-    if not fixed:
-        monkeypatch.setattr(textual.dom, "_watch", textual_fixes._original_watch)
-    earlier = live_footer_keys()  # other tests' apps, should any still be around
+async def test_focus_changes_leave_no_widget_behind(library: Library) -> None:
+    """Found by the soak benchmark: Textual's Footer recomposed a widget per key on every focus
+    change, and in a real terminal overlapping recompositions left them behind (+18 MB per 1,000
+    presses of `b`). The footer is one line of text now: focus changes make no widgets."""
     app, _ = make_app(library)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
+        await pilot.press("slash", "a", "escape", "b", "b")
+        await pilot.pause()
+        before = live_widgets()
         for _ in range(10):
-            await pilot.press("slash", "a", "escape")
+            await pilot.press("slash", "a", "escape", "b", "b")
             await pilot.pause()
-        shown = len(app.screen.query(FooterKey))
-        live = live_footer_keys() - earlier
-        if fixed:
-            assert live == shown
-        else:
-            assert live > shown + 100
+        assert live_widgets() == before
+        assert "Filter" in str(app.screen.query_one("KeyFooter").render())
 
 
 @pytest.mark.parametrize("fixed", [True, False])

@@ -6,7 +6,6 @@ logged, and the app works, only without the workaround.
 - OptionList PgUp/PgDn before its first layout raised KeyError.
 - Two closing keys queued within a frame dismissed a screen twice.
 - The palette closed while its search ran raised NoMatches from a worker.
-- Watchers of closed widgets stayed reachable from the footer (a leak on every / and Esc).
 - A painted line was cached inside itself (a reference cycle per line).
 - The last line of defence against text that drives the terminal: a control character that
   reached a painted line (a source that forgot to clean, a file name) is dropped there.
@@ -24,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import textual
-import textual.dom
 from rich.console import Console
 from rich.segment import Segment
 from textual.app import App
@@ -43,7 +41,6 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _original_move_page = OptionList._move_page
 _original_dismiss = Screen.dismiss
 _original_watch_list_visible = CommandPalette._watch__list_visible
-_original_watch = textual.dom._watch
 _original_divide = Strip.divide
 _original_render = Strip.render
 MAX_TOASTS = 4  # notifications shown at once; a new one retires the oldest
@@ -86,20 +83,6 @@ def _watch_list_visible_while_composed(self: CommandPalette) -> None:
         _original_watch_list_visible(self)
     except NoMatches:
         return
-
-
-def _watch_dropping_closed_watchers(
-    node: Any, obj: Any, attribute_name: str, callback: Any, *, init: bool = True
-) -> None:
-    """A watcher is dropped only when the watched value changes, in Textual 8.2.8. The footer
-    is recomposed on every focus change (/ and Esc) and each new key watches `Footer.compact`,
-    which never changes: the removed keys stayed reachable from the footer's watcher list,
-    ~15 widgets per focus change, forever (and each new watch scanned the whole list). Here a
-    new watch first drops the watchers of closed nodes, as a change of the value would."""
-    watchers = getattr(obj, "__watchers", {}).get(attribute_name)
-    if watchers:
-        watchers[:] = [(reactable, found) for reactable, found in watchers if not reactable._closing]
-    _original_watch(node, obj, attribute_name, callback, init=init)
 
 
 def _divide_whole_without_a_cycle(self: Strip, cuts: Iterable[int]) -> Sequence[Strip]:
@@ -148,7 +131,6 @@ PATCHES = (
     (OptionList, "_move_page", _move_page_when_laid_out),
     (Screen, "dismiss", _dismiss_when_active),
     (CommandPalette, "_watch__list_visible", _watch_list_visible_while_composed),
-    (textual.dom, "_watch", _watch_dropping_closed_watchers),
     (Strip, "divide", _divide_whole_without_a_cycle),
     (Strip, "render", _render_without_controls),
     (App, "_on_notify", _notify_bounded),

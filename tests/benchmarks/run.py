@@ -35,7 +35,7 @@ from typing import Any
 import orjson
 
 from paperdeck.store.library import Library
-from paperdeck.store.models import Marks
+from paperdeck.store.mark_changes import MarkChange
 from tests.benchmarks.synthetic import make_papers, write_dump
 
 PAPERDECK = str(Path(sys.executable).with_name("paperdeck"))
@@ -70,13 +70,8 @@ def prepare(size: int, work: Path, runs: int) -> tuple[Path, dict[str, float]]:
     seconds = statistics.median(times)
     library = Library.open(folder, create=False)
     ids = sorted(library.papers)
-    library.set_marks(
-        {
-            paper_id: Marks(starred=index % 10 == 0, tags=["to-read"] if index % 5 == 0 else [])
-            for index, paper_id in enumerate(ids)
-            if index % 5 == 0 or index % 10 == 0
-        }
-    )
+    library.change_marks(ids[::10], MarkChange(starred=True))
+    library.change_marks(ids[::5], MarkChange(add_tags=("to-read",)))
     disk = sum(path.stat().st_size for path in folder.iterdir() if path.is_file())  # backups/ not counted
     return folder, {"import_papers_per_s": size / seconds, "import_s": seconds, "disk_mb": disk / 1e6}
 

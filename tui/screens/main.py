@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Footer
 
 from paperdeck.store.errors import PaperdeckError
 from paperdeck.store.library import Library
@@ -38,6 +37,7 @@ from paperdeck.tui.screens.main_keys import MainKeys
 from paperdeck.tui.widgets.abstract_view import AbstractView
 from paperdeck.tui.widgets.facets import Facets
 from paperdeck.tui.widgets.filter_bar import FilterBar, StatusLine
+from paperdeck.tui.widgets.key_footer import KeyFooter
 from paperdeck.tui.widgets.paper_list import PaperList, Row
 
 VIEWER_TYPING_DELAY = 0.08  # seconds without a keystroke before the viewer follows the filter
@@ -99,7 +99,7 @@ class MainScreen(MainKeys):
                 yield Facets(id="facets")
                 yield PaperList(self, id="list")
                 yield AbstractView(id="viewer")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Restore the last filter, sort and highlighted paper, then watch the disk."""
