@@ -22,6 +22,10 @@ class FetchError(PaperdeckError):
     answer that is not the expected JSON or XML, or a server error that outlived the retries."""
 
 
+class NotFoundError(FetchError):
+    """A fetch the server answered 404 Not Found: the thing asked for is not there."""
+
+
 class LibraryError(PaperdeckError):
     """A library file that is missing, damaged, locked, newer than this version, or unwritable."""
 

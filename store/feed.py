@@ -1,5 +1,5 @@
-"""The live feed: Daily Papers fetched day by day into a library, and papers from page dumps
-completed from arXiv — for the `fetch` command and the browser's fetch worker alike.
+"""The live feed: Daily Papers fetched day by day into a library, papers added by arXiv id,
+and papers from page dumps completed from arXiv — for the `fetch` command and the browser's fetch worker alike.
 
 Each day is fetched whole, then added in one write (Library.add_papers): a failure leaves the
 library as it was before that day. What was fetched last is remembered in fetch.json, so
@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from paperdeck.store.dates import days_of, utc_today
-from paperdeck.store.errors import FetchError, LibraryError
+from paperdeck.store.errors import FetchError, LibraryError, NotFoundError
 from paperdeck.store.library import AddReport, Library
 from paperdeck.store.models import Paper
 from paperdeck.store.storage import write_atomic
@@ -142,6 +142,54 @@ def fetch_periods(
         if len(days_of_or_none(period)) == 1:
             _save_state(library, last_day=max(period, str(load_state(library).get("last_day") or "")))
     return reports
+
+
+def fetch_by_ids(
+    library: Library,
+    ids: Iterable[str],
+    progress: Progress | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> DayReport:
+    """Add papers by their arXiv ids (`2608.16590`, `arXiv:2608.16590v2`, an arxiv.org link):
+    from Hugging Face where it knows the paper (upvotes, summary, links), else from arXiv.
+    Every id is checked before any request (a malformed one raises FetchError); a paper that
+    neither knows is a warning; the papers found are added in one write."""
+    from paperdeck.store.sources import arxiv_client, hf_client
+    from paperdeck.store.sources.fields import arxiv_id, shown
+
+    wanted: list[str] = []
+    for raw in ids:
+        found = arxiv_id(raw)
+        if found is None:
+            raise FetchError(f"cannot fetch {shown(raw)}: not an arXiv id such as 2608.16590")
+        if found not in wanted:
+            wanted.append(found)
+    report = DayReport(", ".join(wanted) if len(wanted) <= 3 else f"{len(wanted)} arXiv ids")
+    papers: list[Paper] = []
+    unknown: list[str] = []
+    for done, wanted_id in enumerate(wanted, 1):
+        try:
+            fetched = hf_client.fetch_paper(wanted_id, sleep)
+        except NotFoundError:
+            unknown.append(wanted_id)
+        else:
+            papers.extend(fetched.papers)
+            report.warnings.extend(fetched.warnings)
+        if progress:
+            progress("Hugging Face", done, len(wanted))
+    if unknown:
+        lookup = arxiv_client.find_by_ids(unknown, sleep=sleep)
+        report.warnings.extend(lookup.warnings)
+        papers.extend(lookup.matches[paper_id] for paper_id in unknown if paper_id in lookup.matches)
+        report.warnings.extend(
+            f"{paper_id}: neither Hugging Face nor arXiv knows this paper"
+            for paper_id in unknown
+            if paper_id not in lookup.matches
+        )
+    added = library.add_papers(papers)
+    report.papers = len(papers)
+    report.new_ids, report.updated_ids = added.new_ids, added.updated_ids
+    return report
 
 
 @dataclass(slots=True)

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from paperdeck.store.errors import LibraryError, NewerSchemaError
-from paperdeck.store.storage import load_json_file
 
 META_TABLE = "_meta"
 # catalog 2: abstracts moved out of the catalog into their own file (schema 1 had them inline).
@@ -46,8 +45,3 @@ def check_meta(tables: dict[str, Any] | None, path: Path, kind: str) -> int:
             "upgrade paperdeck"
         )
     return meta["schema"]
-
-
-def check_library_file(path: Path, kind: str) -> None:
-    """Raise LibraryError if a library file is damaged (used by `paperdeck doctor`)."""
-    check_meta(load_json_file(path), path, kind)

@@ -171,3 +171,36 @@ def test_complete_fills_arxiv_ids_by_exact_title(
     # Resumable: a second run asks only about what is still unknown and not already missed.
     assert main(["--library", str(folder), "fetch", "--complete"]) == 0
     assert capsys.readouterr().out == "arXiv: 0 of 0 papers completed\n" and len(httpserver.log) == 1
+
+
+def test_papers_by_arxiv_id_come_from_hugging_face_else_arxiv(
+    httpserver: HTTPServer, endpoint: str, tmp_path: Path
+) -> None:
+    """`fetch --paper`: the paper Hugging Face knows comes with its upvotes; the one it answers
+    404 for comes from arXiv; one neither knows is a warning; a second run adds nothing; a
+    malformed id is one line before any request, the library untouched."""
+    folder = tmp_path / "lib"
+    hf_paper = recorded()[0]["paper"]
+    httpserver.expect_request("/api/papers/2608.16590").respond_with_json(hf_paper)
+    httpserver.expect_request("/api/papers/2401.00007").respond_with_data("", status=404)
+    httpserver.expect_request("/api/papers/2401.99999").respond_with_data("", status=404)
+    atom = (REPO / "tests" / "data" / "arxiv_atom_query.xml").read_bytes()
+    httpserver.expect_request("/api/query").respond_with_data(atom, content_type="application/atom+xml")
+    ids = ["https://arxiv.org/abs/2608.16590v3", "arXiv:2401.00007", "2401.99999"]
+    first = fetch(folder, "--paper", *ids, endpoint=endpoint)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == "2608.16590, 2401.00007, 2401.99999: 2 papers (2 new, 0 updated)\n"
+    assert first.stderr == "warning: 2401.99999: neither Hugging Face nor arXiv knows this paper\n"
+    arxiv_asked = [request.args["id_list"] for request, _ in httpserver.log if request.path == "/api/query"]
+    assert arxiv_asked == ["2401.00007,2401.99999"]
+    papers = {paper.arxiv_id: paper for paper in Library.open(folder).papers.values()}
+    assert papers["2608.16590"].upvotes == hf_paper["upvotes"] and papers["2608.16590"].title == hf_paper["title"]
+    assert papers["2401.00007"].authors and papers["2401.00007"].categories
+    again = fetch(folder, "--paper", "2608.16590", "2401.00007", "--json", endpoint=endpoint)
+    assert json.loads(again.stdout)[0]["new"] == [] and again.returncode == 0
+    before = folder_bytes(folder)
+    asked = len(httpserver.log)
+    bad = fetch(folder, "--paper", "2608.16590", "../etc/passwd", endpoint=endpoint)
+    assert bad.returncode == 1 and bad.stdout == ""
+    assert bad.stderr == "paperdeck: cannot fetch '../etc/passwd': not an arXiv id such as 2608.16590\n"
+    assert folder_bytes(folder) == before and len(httpserver.log) == asked

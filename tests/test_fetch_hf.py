@@ -14,7 +14,7 @@ from werkzeug import Request, Response
 
 from paperdeck.store.errors import FetchError
 from paperdeck.store.sources import fetching
-from paperdeck.store.sources.hf_client import fetch_day, fetch_paper, fetch_period
+from paperdeck.store.sources.hf_client import fetch_paper, fetch_period
 from tests.sources_support import (
     C1_CSI,
     CLEAR,
@@ -54,7 +54,7 @@ def queries(httpserver: HTTPServer) -> list[dict[str, str]]:
 
 def test_a_recorded_day_is_fetched_and_parsed(httpserver: HTTPServer, waits: list[float]) -> None:
     httpserver.expect_request(PATH).respond_with_json(recorded(NEW_DAY))
-    result = fetch_day(NEW_DAY, sleep=waits.append)
+    result = fetch_period(NEW_DAY, sleep=waits.append)
     assert (len(result.items), len(result.papers), result.requests, result.warnings) == (15, 15, 1, [])
     assert result.items == recorded(NEW_DAY)  # the raw items, as the API gave them
     assert queries(httpserver) == [{"date": NEW_DAY, "limit": "100", "p": "0"}]
@@ -64,7 +64,7 @@ def test_a_recorded_day_is_fetched_and_parsed(httpserver: HTTPServer, waits: lis
 
 def test_old_items_get_the_requested_day_as_their_list_day(httpserver: HTTPServer) -> None:
     httpserver.expect_request(PATH).respond_with_json(recorded(OLD_DAY))
-    result = fetch_day(OLD_DAY)
+    result = fetch_period(OLD_DAY)
     assert {paper.list_day for paper in result.papers} == {OLD_DAY} and len(result.papers) == 25
 
 
@@ -77,7 +77,7 @@ def test_a_day_of_130_papers_is_fetched_in_two_pages_of_100(httpserver: HTTPServ
         items[100:]
     )
     progress: list[tuple[int, int | None]] = []
-    result = fetch_day(NEW_DAY, progress=lambda done, total: progress.append((done, total)))
+    result = fetch_period(NEW_DAY, progress=lambda done, total: progress.append((done, total)))
     assert queries(httpserver) == [
         {"date": NEW_DAY, "limit": "100", "p": "0"},
         {"date": NEW_DAY, "limit": "100", "p": "1"},
@@ -95,13 +95,13 @@ def test_a_paper_that_moved_to_the_next_page_comes_once(httpserver: HTTPServer) 
     httpserver.expect_request(PATH, query_string={"date": NEW_DAY, "limit": "100", "p": "1"}).respond_with_json(
         items[99:149]
     )
-    result = fetch_day(NEW_DAY)
+    result = fetch_period(NEW_DAY)
     assert len(result.items) == len(result.papers) == 149
 
 
 def test_a_server_that_ignores_the_page_stops_the_paging(httpserver: HTTPServer) -> None:
     httpserver.expect_request(PATH).respond_with_json(many_items(100))
-    result = fetch_day(NEW_DAY)
+    result = fetch_period(NEW_DAY)
     assert result.requests == 2 and len(result.papers) == 100
     assert result.warnings == [
         f"{httpserver.url_for('/').rstrip('/')} gave the same page twice for date={NEW_DAY}; stopped paging"
@@ -119,7 +119,7 @@ def test_a_week_or_a_month_is_asked_for_with_its_own_parameter(httpserver: HTTPS
 def test_rate_limit_waits_as_the_ratelimit_header_says_then_retries(httpserver: HTTPServer, waits: list[float]) -> None:
     httpserver.expect_oneshot_request(PATH).respond_with_data("", status=429, headers={"RateLimit": '"api";r=0;t=1'})
     httpserver.expect_request(PATH).respond_with_json(recorded(NEW_DAY))
-    result = fetch_day(NEW_DAY, sleep=waits.append)
+    result = fetch_period(NEW_DAY, sleep=waits.append)
     assert waits == [1.0] and len(httpserver.log) == 2 and len(result.papers) == 15
 
 
@@ -138,28 +138,28 @@ def test_rate_limit_waits_are_taken_from_the_headers_and_capped(
 ) -> None:
     httpserver.expect_oneshot_request(PATH).respond_with_data("slow down", status=429, headers=headers)
     httpserver.expect_request(PATH).respond_with_json([])
-    fetch_day(NEW_DAY, sleep=waits.append)
+    fetch_period(NEW_DAY, sleep=waits.append)
     assert waits == [wait]
 
 
 def test_rate_limit_that_outlasts_the_tries_is_one_line(httpserver: HTTPServer, waits: list[float]) -> None:
     httpserver.expect_request(PATH).respond_with_data("", status=429, headers={"RateLimit": '"api";r=0;t=2'})
     with pytest.raises(FetchError, match=r"is limiting requests \(429 Too Many Requests\) for date=2026-08-20"):
-        fetch_day(NEW_DAY, sleep=waits.append)
+        fetch_period(NEW_DAY, sleep=waits.append)
     assert waits == [2.0, 2.0] and len(httpserver.log) == 3
 
 
 def test_a_server_error_is_retried_with_backoff(httpserver: HTTPServer, waits: list[float]) -> None:
     httpserver.expect_oneshot_request(PATH).respond_with_data("oops", status=500)
     httpserver.expect_request(PATH).respond_with_json(recorded(NEW_DAY))
-    assert len(fetch_day(NEW_DAY, sleep=waits.append).papers) == 15
+    assert len(fetch_period(NEW_DAY, sleep=waits.append).papers) == 15
     assert waits == [1.0]
 
 
 def test_a_server_error_three_times_is_one_line_after_three_tries(httpserver: HTTPServer, waits: list[float]) -> None:
     httpserver.expect_request(PATH).respond_with_data("oops", status=500)
     with pytest.raises(FetchError) as raised:
-        fetch_day(NEW_DAY, sleep=waits.append)
+        fetch_period(NEW_DAY, sleep=waits.append)
     base = httpserver.url_for("/").rstrip("/")
     assert (
         str(raised.value) == f"{base} answered 500 Internal Server Error for date={NEW_DAY} (3 tries); try again later"
@@ -170,7 +170,7 @@ def test_a_server_error_three_times_is_one_line_after_three_tries(httpserver: HT
 def test_a_bad_request_is_not_retried_and_says_what_was_asked(httpserver: HTTPServer, waits: list[float]) -> None:
     httpserver.expect_request(PATH).respond_with_json({"error": "Invalid date\x1b[2J"}, status=400)
     with pytest.raises(FetchError) as raised:
-        fetch_day("2026-08-21", sleep=waits.append)
+        fetch_period("2026-08-21", sleep=waits.append)
     base = httpserver.url_for("/").rstrip("/")
     assert str(raised.value) == f"{base} answered 400 Bad Request for date=2026-08-21 (Invalid date)"
     assert len(httpserver.log) == 1 and waits == []
@@ -186,20 +186,20 @@ def test_an_invalid_date_is_refused_before_any_request(httpserver: HTTPServer) -
 def test_an_html_page_is_not_json(httpserver: HTTPServer) -> None:
     httpserver.expect_request(PATH).respond_with_data("<html><body>Sign in</body></html>", content_type="text/html")
     with pytest.raises(FetchError, match=r"answered something that is not JSON \(text/html\) for date=2026-08-20$"):
-        fetch_day(NEW_DAY)
+        fetch_period(NEW_DAY)
 
 
 def test_json_that_is_not_a_list_is_one_line(httpserver: HTTPServer) -> None:
     httpserver.expect_request(PATH).respond_with_json({"papers": []})
     with pytest.raises(FetchError, match=r"answered JSON that is not a list of papers for date=2026-08-20$"):
-        fetch_day(NEW_DAY)
+        fetch_period(NEW_DAY)
 
 
 def test_a_closed_port_cannot_be_reached(monkeypatch: pytest.MonkeyPatch, waits: list[float]) -> None:
     port = closed_port()
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
     with pytest.raises(FetchError) as raised:
-        fetch_day(NEW_DAY, sleep=waits.append)
+        fetch_period(NEW_DAY, sleep=waits.append)
     assert str(raised.value) == f"cannot reach http://127.0.0.1:{port}: connection refused"
     assert waits == [1.0, 2.0]
 
@@ -208,7 +208,7 @@ def test_a_dropped_connection_is_retried(monkeypatch: pytest.MonkeyPatch, waits:
     body = json.dumps(recorded(NEW_DAY)).encode()
     with raw_server(["drop", "drop", http_answer(body)]) as (base, served):
         monkeypatch.setenv("HF_ENDPOINT", base)
-        result = fetch_day(NEW_DAY, sleep=waits.append)
+        result = fetch_period(NEW_DAY, sleep=waits.append)
     assert len(result.papers) == 15 and served == [0, 1, 2] and waits == [1.0, 2.0]
 
 
@@ -216,7 +216,7 @@ def test_a_connection_dropped_every_time_is_one_line(monkeypatch: pytest.MonkeyP
     with raw_server(["drop"] * 3) as (base, _):
         monkeypatch.setenv("HF_ENDPOINT", base)
         with pytest.raises(FetchError, match=f"^cannot reach {re.escape(base)}: "):
-            fetch_day(NEW_DAY, sleep=waits.append)
+            fetch_period(NEW_DAY, sleep=waits.append)
 
 
 def test_a_silent_server_times_out(monkeypatch: pytest.MonkeyPatch, waits: list[float]) -> None:
@@ -224,7 +224,7 @@ def test_a_silent_server_times_out(monkeypatch: pytest.MonkeyPatch, waits: list[
     with raw_server(["hold"] * 3) as (base, _):
         monkeypatch.setenv("HF_ENDPOINT", base)
         with pytest.raises(FetchError, match=f"^cannot reach {re.escape(base)}: no answer within 0.2 s$"):
-            fetch_day(NEW_DAY, sleep=waits.append)
+            fetch_period(NEW_DAY, sleep=waits.append)
     assert waits == [1.0, 2.0]
 
 
@@ -237,16 +237,16 @@ def test_an_answer_past_the_size_limit_is_refused(httpserver: HTTPServer, monkey
     monkeypatch.setattr(fetching, "MAX_BODY", 1000)
     httpserver.expect_request(PATH).respond_with_json(recorded(NEW_DAY))
     with pytest.raises(FetchError, match="answered more than"):
-        fetch_day(NEW_DAY)
+        fetch_period(NEW_DAY)
 
 
 def test_the_token_is_sent_as_a_bearer_and_the_user_agent_names_paperdeck(
     httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     httpserver.expect_request(PATH).respond_with_json([])
-    fetch_day(NEW_DAY)
+    fetch_period(NEW_DAY)
     monkeypatch.setenv("HF_TOKEN", " hf_secret ")
-    fetch_day(NEW_DAY)
+    fetch_period(NEW_DAY)
     (first, _), (second, _) = httpserver.log
     assert "Authorization" not in first.headers and second.headers["Authorization"] == "Bearer hf_secret"
     for request in (first, second):
@@ -256,12 +256,12 @@ def test_the_token_is_sent_as_a_bearer_and_the_user_agent_names_paperdeck(
 def test_hf_endpoint_is_read_at_call_time(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
     httpserver.expect_request("/mirror/api/daily_papers").respond_with_json([])
     monkeypatch.setenv("HF_ENDPOINT", httpserver.url_for("/mirror/"))
-    fetch_day(NEW_DAY)
+    fetch_period(NEW_DAY)
     assert [request.path for request, _ in httpserver.log] == ["/mirror/api/daily_papers"]
     for bad in ("ftp://example.org", "huggingface.co", "https://"):
         monkeypatch.setenv("HF_ENDPOINT", bad)
         with pytest.raises(FetchError, match="is not an http\\(s\\) address"):
-            fetch_day(NEW_DAY)
+            fetch_period(NEW_DAY)
 
 
 def test_escape_sequences_and_unsafe_links_from_the_server_are_cleaned(httpserver: HTTPServer) -> None:
@@ -272,7 +272,7 @@ def test_escape_sequences_and_unsafe_links_from_the_server_are_cleaned(httpserve
     items[0]["paper"]["githubRepo"] = "javascript:alert(1)"
     items[1]["paper"]["projectPage"] = "file:///etc/passwd"
     httpserver.expect_request(PATH).respond_with_json(items)
-    result = fetch_day(NEW_DAY)
+    result = fetch_period(NEW_DAY)
     first, second = result.papers
     assert (first.title, first.abstract, first.authors) == ("Zetta ζ", "An abstract.", ["Xin Ding"])
     assert first.github_repo is None and second.project_page is None
@@ -298,7 +298,7 @@ def test_a_redirect_to_the_mirror_is_followed(httpserver: HTTPServer) -> None:
 
     httpserver.expect_request(PATH).respond_with_handler(redirect)
     httpserver.expect_request("/moved/api/daily_papers").respond_with_json(recorded(NEW_DAY))
-    assert len(fetch_day(NEW_DAY).papers) == 15
+    assert len(fetch_period(NEW_DAY).papers) == 15
 
 
 def test_endless_redirects_are_one_line(httpserver: HTTPServer) -> None:
@@ -306,4 +306,4 @@ def test_endless_redirects_are_one_line(httpserver: HTTPServer) -> None:
     with pytest.raises(
         FetchError, match=r"gave no usable answer for date=2026-08-20: Exceeded maximum allowed redirects"
     ):
-        fetch_day(NEW_DAY)
+        fetch_period(NEW_DAY)

@@ -79,13 +79,6 @@ def _hyphenated(text: bytes) -> Iterator[list[bytes]]:
         yield chain
 
 
-def parts_of(joined: str, compounds: dict[bytes, bytes]) -> list[str] | None:
-    """The parts of a joined compound the library writes hyphenated (`finetuning` ->
-    [fine, tuning]), or None."""
-    hyphenated = compounds.get(joined.encode("ascii"))
-    return hyphenated.decode("ascii").split("-") if hyphenated else None
-
-
 def join_runs(words: list[str], compounds: dict[bytes, bytes]) -> list[list[str]]:
     """Query words grouped into terms: a run of adjacent words that the library writes as one
     hyphenated word (`fine tuning`, `state of the art`) is one term, longest run first."""

@@ -23,7 +23,7 @@ import httpx
 import tenacity
 
 from paperdeck.store.clean import clean_line
-from paperdeck.store.errors import FetchError
+from paperdeck.store.errors import FetchError, NotFoundError
 
 CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 30.0
@@ -139,7 +139,8 @@ def _get_once(client: httpx.Client, url: str, params: Mapping[str, str | int], s
             raise _Retryable(status, _phrase(status), _server_wait(response.headers))
         if not 200 <= status < 300:
             detail = _error_detail(response)
-            raise FetchError(f"{site} answered {status} {_phrase(status)} for {what}{detail}")
+            failure = NotFoundError if status == 404 else FetchError
+            raise failure(f"{site} answered {status} {_phrase(status)} for {what}{detail}")
         chunks: list[bytes] = []
         size = 0
         for chunk in response.iter_bytes():

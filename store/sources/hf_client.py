@@ -48,11 +48,6 @@ def auth_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"} if token else {}
 
 
-def fetch_day(day: str, progress: Progress | None = None, sleep: Sleep = time.sleep) -> FetchResult:
-    """The Daily Papers list of one day (`YYYY-MM-DD`); see `fetch_period`."""
-    return fetch_period(day, progress, sleep)
-
-
 def fetch_period(period: str, progress: Progress | None = None, sleep: Sleep = time.sleep) -> FetchResult:
     """The Daily Papers of a day (`2026-08-20`), an ISO week (`2026-W34`) or a month
     (`2026-08`), every page of them. `progress(done, total)` is called after each page with
@@ -94,7 +89,8 @@ def fetch_period(period: str, progress: Progress | None = None, sleep: Sleep = t
 
 
 def fetch_paper(arxiv_id: str, sleep: Sleep = time.sleep) -> FetchResult:
-    """One paper by its arXiv id (`GET /api/papers/{id}`); a 404 is a FetchError."""
+    """One paper by its arXiv id (`GET /api/papers/{id}`); a 404 (Hugging Face does not
+    know the paper) is a NotFoundError."""
     from paperdeck.store.sources.fields import arxiv_id as checked_id
 
     found = checked_id(arxiv_id)

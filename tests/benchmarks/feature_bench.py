@@ -14,9 +14,7 @@ Rows (median of `--runs`, max in brackets):
 from __future__ import annotations
 
 import argparse
-import copy
 import http.server
-import json
 import os
 import shutil
 import statistics
@@ -31,6 +29,7 @@ from paperdeck.store.library import Library
 from paperdeck.store.mark_changes import MarkChange
 from tests.benchmarks.synthetic import make_papers, write_dump
 from tests.conftest import REPO
+from tests.sources_support import many_items
 
 PAPERDECK = str(Path(sys.executable).with_name("paperdeck"))
 RECORDED = REPO.parent / "shared" / "hf-api" / "daily_papers_2026-08-20.json"
@@ -53,18 +52,6 @@ def serve(body: bytes) -> tuple[http.server.HTTPServer, str]:
     server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
-
-
-def many_items(count: int) -> list[dict]:
-    """`count` API items derived from the recorded ones (distinct ids and titles)."""
-    recorded = json.loads(RECORDED.read_text())
-    items = []
-    for number in range(count):
-        item = copy.deepcopy(recorded[number % len(recorded)])
-        item["paper"]["id"] = f"2609.{10000 + number}"
-        item["paper"]["title"] = f"{item['paper']['title']} (variant {number})"
-        items.append(item)
-    return items
 
 
 def counting_fsyncs() -> list[int]:

@@ -1,6 +1,6 @@
 """`paperdeck fetch`: Daily Papers from the Hugging Face API into the library (a day, a week,
-a month, or every day since the last fetch), and `--complete`: arXiv ids for papers that came
-from page dumps."""
+a month, or every day since the last fetch), `--paper ID…`: papers by arXiv id, and
+`--complete`: arXiv ids for papers that came from page dumps."""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from paperdeck.store.feed import DayReport, Progress, complete_from_arxiv, fetch_periods, periods_for
+from paperdeck.store.feed import (
+    DayReport,
+    Progress,
+    complete_from_arxiv,
+    fetch_by_ids,
+    fetch_periods,
+    periods_for,
+)
 from paperdeck.store.library import Library
 from paperdeck.tui.cli.output import emit, print_json, warn
 
@@ -22,6 +29,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     which.add_argument("--month", metavar="YYYY-MM", help="a month's lists")
     which.add_argument("--since-last", action="store_true", help="each day since the last fetch (at most 31)")
     which.add_argument(
+        "--paper",
+        nargs="+",
+        metavar="ID",
+        help="papers by arXiv id (from Hugging Face, else arXiv), e.g. 2608.16590",
+    )
+    which.add_argument(
         "--complete", action="store_true", help="look papers without an arXiv id up on arXiv by exact title"
     )
     parser.add_argument("--json", action="store_true", help="what was added and updated, as JSON")
@@ -32,21 +45,33 @@ def cmd_fetch(args: argparse.Namespace, library: Library) -> int:
     code 1; with --since-last the days done before it stay added."""
     if args.complete:
         return _complete(args, library)
+    if args.paper:
+        with _progress_bar(args.json) as progress:
+            report = fetch_by_ids(library, args.paper, progress)
+        _report(report, args.json)
+        if args.json:
+            print_json([report.to_dict()])
+        return 0
     periods = periods_for(library, args.date, args.week, args.month, args.since_last)
     reports: list[DayReport] = []
 
     def done(report: DayReport) -> None:
         reports.append(report)
-        for warning in report.warnings:
-            warn(f"warning: {warning}")
-        if not args.json:
-            emit(report.summary())
+        _report(report, args.json)
 
     with _progress_bar(args.json) as progress:
         fetch_periods(library, periods, progress, done)
     if args.json:
         print_json([report.to_dict() for report in reports])
     return 0
+
+
+def _report(report: DayReport, as_json: bool) -> None:
+    """A period's warnings, then its summary line (unless the answer is JSON)."""
+    for warning in report.warnings:
+        warn(f"warning: {warning}")
+    if not as_json:
+        emit(report.summary())
 
 
 def _complete(args: argparse.Namespace, library: Library) -> int:
