@@ -213,32 +213,8 @@ def parse_lines(lines: Iterable[tuple[int, str]], name: str, source: str | None 
     return result
 
 
-def decode_dump(data: bytes, name: str) -> str:
-    """Bytes of a dump -> text; DumpError for empty, binary or non-UTF-8 input."""
-    return "\n".join(line for _, line in iter_lines([data], name))
-
-
-def read_dump(path: Path) -> str:
-    """Read a dump file as text, turning every way it can fail into one DumpError line."""
-    with open_dump(path) as stream:
-        return "\n".join(line for _, line in iter_lines(read_chunks(stream), str(path)))
-
-
 def parse_file(path: Path) -> ParseResult:
     """Read and parse one dump file as a stream; the source recorded on its papers is the
     file name."""
     with open_dump(path) as stream:
         return parse_stream(stream, str(path), path.name)
-
-
-def load_papers(paths: Iterable[Path]) -> list[Paper]:
-    """Parse dumps and merge them into unique papers (first seen first), without a library."""
-    papers: dict[str, Paper] = {}
-    for path in paths:
-        for block in parse_file(Path(path)).blocks:
-            paper = block.to_paper()
-            if paper.id in papers:
-                papers[paper.id].merge(paper)
-            else:
-                papers[paper.id] = paper
-    return list(papers.values())

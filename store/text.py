@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 
 from paperdeck.store.clean import clean_line, has_control
 
@@ -60,20 +59,6 @@ def words_of(text: str) -> list[str]:
     if not text.isascii():
         text = fold_ascii(text)
     return text.encode("ascii").translate(_TOKEN_TABLE).decode("ascii").split()
-
-
-def phrase_finder(phrase: str) -> Callable[[str], bool]:
-    """A test for whether a text has `phrase` (words as `words_of` gives them, one space apart):
-    true exactly when `phrase in " ".join(words_of(text))`. ASCII text is searched with one
-    regex over its lower-case form instead, ~8x faster than splitting an abstract into words."""
-    pattern = re.compile("[^a-z0-9]+".join(map(re.escape, phrase.split(" "))))
-
-    def has_phrase(text: str) -> bool:
-        if text.isascii():
-            return pattern.search(text.lower()) is not None
-        return phrase in " ".join(words_of(text))
-
-    return has_phrase
 
 
 def slugify(title: str) -> str:

@@ -33,10 +33,22 @@ def seed_paths() -> list[Path]:
     return seed_files()
 
 
+def load_papers(paths: Iterable[Path]) -> list[Paper]:
+    """Parse dumps and merge them into unique papers (first seen first), without a library."""
+    from paperdeck.store.dumps import parse_file
+
+    papers: dict[str, Paper] = {}
+    for path in paths:
+        for paper in parse_file(Path(path)).to_papers():
+            if paper.id in papers:
+                papers[paper.id].merge(paper)
+            else:
+                papers[paper.id] = paper
+    return list(papers.values())
+
+
 @pytest.fixture(scope="session")
 def seed_papers(seed_paths: list[Path]) -> list[Paper]:
-    from paperdeck.store.dumps import load_papers
-
     return load_papers(seed_paths)
 
 

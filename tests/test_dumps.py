@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paperdeck.store.dumps import decode_dump, load_papers, parse_file, parse_text, read_dump
+from paperdeck.store.dumps import parse_file, parse_stream, parse_text
 from paperdeck.store.errors import DumpError
+from tests.conftest import load_papers
 
 EXPECTED_BLOCKS = {"000": 119, "001": 76, "002": 74, "003": 102, "004": 37}
 EXPECTED_PAGE_DATES = {"000": None, "001": "Mar 11", "002": "Mar 12", "003": "Mar 13", "004": "Dec 16"}
@@ -85,7 +87,7 @@ def test_same_paper_in_several_dumps_keeps_every_source(seed_papers) -> None:
 )
 def test_line_ends_bom_and_stray_whitespace(seed_paths: list[Path], transform) -> None:
     for path in seed_paths:
-        text = read_dump(path)
+        text = path.read_text(encoding="utf-8")
         plain = parse_text(text, "x").blocks
         varied = parse_text(transform(text), "x").blocks
         assert [(b.title, b.abstract, b.published, b.upvotes, b.authors_count) for b in varied] == [
@@ -126,7 +128,7 @@ def test_one_author_and_upvotes_with_year() -> None:
 )
 def test_whole_file_errors(text: str, message: str) -> None:
     with pytest.raises(DumpError) as error:
-        parse_text(decode_dump(text.encode(), "empty.txt"), "empty.txt")
+        parse_stream(io.BytesIO(text.encode()), "empty.txt")
     assert str(error.value).startswith(message)
     assert "\n" not in str(error.value)
 

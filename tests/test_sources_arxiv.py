@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from paperdeck.store.clean import has_control
 from paperdeck.store.errors import SourceError
-from paperdeck.store.sources.arxiv_atom import parse_atom, total_results
+from paperdeck.store.sources.arxiv_atom import parse_atom
 from paperdeck.store.sources.arxiv_email import parse_email, split_authors
 from tests.sources_support import DATA, assert_clean
 
@@ -156,7 +156,7 @@ def test_authors_split_at_commas_and_and_without_affiliations() -> None:
 def test_an_atom_feed_gives_its_entries() -> None:
     data = ATOM.read_bytes()
     result = parse_atom(data)
-    assert result.warnings == [] and total_results(data) == 3
+    assert result.warnings == [] and len(result.papers) == 3
     first, old, third = result.papers
     assert first.arxiv_id == "2401.00007" and first.title.endswith("A Study of Expert Collapse and Recovery")
     assert first.authors == ["Mara Lindqvist", "Tomás Echeverría", "Wen-Li Zhou"]  # LaTeX accents made letters

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paperdeck.store.text import clean_text, fold_ascii, normalize_tag, phrase_finder, slugify, words_of
+from paperdeck.store.text import clean_text, fold_ascii, normalize_tag, slugify
 
 
 @pytest.mark.parametrize(
@@ -77,26 +77,3 @@ def test_slugify_matches_the_regex_definition(title: str) -> None:
     expected = re.sub(r"[^a-z0-9]+", "-", fold_ascii(title).lower()).strip("-")
     if expected:
         assert slugify(title) == expected
-
-
-@given(
-    text=st.text(alphabet="abAB1 -_.,é\n", max_size=30),
-    phrase_source=st.text(alphabet="abAB1 -é", max_size=12),
-)
-def test_phrase_finder_agrees_with_the_word_split(text: str, phrase_source: str) -> None:
-    phrase = " ".join(words_of(phrase_source))
-    assert phrase_finder(phrase)(text) == (phrase in " ".join(words_of(text)))
-
-
-@pytest.mark.parametrize(
-    ("text", "found"),
-    [
-        ("Multi-View Diffusion models", True),
-        ("multi -- view diffusion", True),
-        ("semimulti view diffusions", True),  # a substring of the joined words, as before
-        ("multiview diffusion", False),
-        ("multi, view; and diffusion", False),
-    ],
-)
-def test_phrase_finder_examples(text: str, found: bool) -> None:
-    assert phrase_finder("multi view diffusion")(text) is found

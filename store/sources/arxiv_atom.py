@@ -39,7 +39,6 @@ SOURCE_NAME = "arxiv-api"
 FORMAT = "arxiv_atom"
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
-OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 
 
 def parse_atom(data: bytes | str, name: str = SOURCE_NAME) -> SourceResult:
@@ -52,13 +51,6 @@ def parse_atom(data: bytes | str, name: str = SOURCE_NAME) -> SourceResult:
         if paper is not None:
             result.papers.append(paper)
     return result.finish()
-
-
-def total_results(data: bytes | str, name: str = SOURCE_NAME) -> int | None:
-    """The feed's `opensearch:totalResults` (how many papers match the query in all)."""
-    found = _feed(data, name).find(f"{OPENSEARCH}totalResults")
-    text = (found.text or "").strip() if found is not None else ""
-    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _feed(data: bytes | str, name: str) -> Element:

@@ -137,7 +137,7 @@ async def probe(folder: Path, spawned: float) -> dict[str, Any]:
             library.change_marks([paper_id], MarkChange(starred=not library.marks_of(paper_id).starred))
             stars.append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
-            library.change_marks([paper_id], MarkChange(add_tags=("bench",)))
+            library.change_marks([paper_id], MarkChange(add_tags=(f"bench-{os.getpid()}",)))  # new each run
             tags.append((time.perf_counter() - started) * 1000)
         result["star_ms"], result["tag_ms"] = stars, tags
         result["rss_mb"] = rss_mb()

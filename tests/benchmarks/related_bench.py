@@ -25,11 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from paperdeck.store.dumps import load_papers
 from paperdeck.store.models import Marks
 from paperdeck.store.search import SearchIndex
 from tests.benchmarks.synthetic import make_papers
-from tests.conftest import seed_files
+from tests.conftest import load_papers, seed_files
 from tests.related_families import FAMILIES
 from tests.test_related import PlainCosine, precision_at_5
 
