@@ -25,6 +25,7 @@ from paperdeck.store.storage import gc_paused
 # start lets the regex engine skip ahead (60 -> 35 ms at 100,000 papers).
 _ID = re.compile(rb'\n"(\d+)":\{"id":"([^"\\]+)"')
 _ARXIV = re.compile(rb'"arxiv_id":"([^"\\]+)"')
+_LINE_START = re.compile(rb'\n"(\d+)":')
 NO_ABSTRACT_FLAG = b'"no_abstract":true'
 
 V = TypeVar("V")
@@ -33,9 +34,15 @@ V = TypeVar("V")
 class CatalogLines:
     """A catalog file's bytes, kept whole, and what can be found in them without parsing."""
 
+    # Records found by bisection before every line's start is noted: a bisection is ~35 us
+    # at 100,000 papers, noting every start ~60 ms (`list is:starred` reads 10,000+ records).
+    BISECTIONS = 500
+
     def __init__(self, data: bytes, header: bytes) -> None:
         self.data = data
         self.header = header
+        self._starts: dict[int, int] | None = None
+        self._bisections = 0
 
     def _line_at(self, position: int) -> tuple[int, str] | None:
         """(doc id, paper id) of the record line holding `position`."""
@@ -49,8 +56,16 @@ class CatalogLines:
         return found[0] if found and found[1] == paper_id else None
 
     def all_doc_ids(self) -> dict[str, int]:
-        """Every paper id with its doc id, in file order (~0.1 s at 100,000 papers)."""
-        return {paper_id.decode("ascii", "replace"): int(doc) for doc, paper_id in _ID.findall(self.data)}
+        """Every paper id with its doc id, in file order (~0.15 s at 100,000 papers); where each
+        line starts is noted on the way, for the records that are read next."""
+        doc_ids: dict[str, int] = {}
+        starts: dict[int, int] = {}
+        for match in _ID.finditer(self.data):
+            doc = int(match.group(1))
+            doc_ids[match.group(2).decode("ascii", "replace")] = doc
+            starts[doc] = match.start() + 1
+        self._starts = starts
+        return doc_ids
 
     def arxiv_owner(self, arxiv_id: str) -> str | None:
         """The id of the paper with this arXiv id."""
@@ -87,10 +102,23 @@ class CatalogLines:
     def record(self, paper_id: str, doc: int) -> bytes:
         """The JSON of a paper's record, found by its doc id (a bisection of the lines, which
         are in doc order); KeyError for a paper the file does not hold."""
-        line = find_line(self.data, doc)
+        line = self._line_of(doc)
         if line is None:
             raise KeyError(paper_id)
         return record_of(line)
+
+    def _line_of(self, doc: int) -> bytes | None:
+        """The record line of a doc id: bisected, or from the noted starts once many were."""
+        if self._starts is None:
+            self._bisections += 1
+            if self._bisections <= self.BISECTIONS:
+                return find_line(self.data, doc)
+            self._starts = {int(match.group(1)): match.start() + 1 for match in _LINE_START.finditer(self.data)}
+        start = self._starts.get(doc)
+        if start is None:
+            return None
+        end = self.data.find(b"\n", start)
+        return self.data[start : len(self.data) if end < 0 else end]
 
     def last_doc(self) -> int:
         """The highest doc id (records are in doc order: the last line's)."""

@@ -54,6 +54,22 @@ def test_open_without_abstracts_then_load_them(library: Library) -> None:
     assert full(light) == full(library)
 
 
+@pytest.mark.parametrize("bisections", [0, 5, 10_000])
+def test_a_lazy_catalog_makes_every_paper_as_a_whole_parse_does(
+    library: Library, bisections: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Papers asked for one by one, in any order, found by bisection, by the line starts
+    noted after `bisections` of them, or by those noted with the whole table of ids."""
+    from paperdeck.store.lazy_papers import CatalogLines
+
+    monkeypatch.setattr(CatalogLines, "BISECTIONS", bisections)
+    whole = {paper.id: paper.to_dict() for paper in Library.open(library.folder, abstracts=False).papers.values()}
+    lazy = Library.open(library.folder, abstracts=False, lazy=True)
+    ids = sorted(whole, key=lambda paper_id: hash(paper_id) % 97)
+    assert {paper_id: lazy.papers[paper_id].to_dict() for paper_id in ids} == whole
+    assert "no-such-paper" not in lazy.papers
+
+
 def test_a_one_file_catalog_is_split_on_open_and_keeps_everything(library: Library) -> None:
     """A library written by the previous version (schema 1, abstracts inline)."""
     paper_id = next(iter(library.papers))

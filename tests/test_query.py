@@ -164,3 +164,37 @@ def test_saved_searches_expand_and_compose() -> None:
 @given(st.text(max_size=200), st.dictionaries(st.text(min_size=1, max_size=5), st.text(max_size=40), max_size=3))
 def test_parser_with_saved_searches_never_raises(text: str, saved: dict[str, str]) -> None:
     parse_query(text, saved)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is:starred",
+        "tag:ml",
+        "tag:ml tag:cv",
+        "is:read",
+        "has:note",
+        "is:starred -is:read",
+        "-tag:ml tag:cv",
+        "tag:ml has:note",
+    ],
+)
+def test_marks_a_query_admits_are_never_fewer_than_the_filters_keep(text: str) -> None:
+    """`list is:starred` makes only the papers whose marks `admits`: it may let through more
+    than the filters keep, never fewer, and it turns away what cannot match."""
+    from itertools import product
+
+    from paperdeck.store.models import Marks, Paper
+    from paperdeck.store.search import filter_papers
+
+    query = parse_query(text)
+    assert query.within_marks
+    every = [
+        Marks(starred=starred, read=read, tags=list(tags), note=note)
+        for starred, read, tags, note in product(
+            (False, True), (False, True), ((), ("ml",), ("cv",), ("ml", "cv")), ("", "x")
+        )
+    ]
+    kept = [marks for marks in every if filter_papers(query, [Paper(id="p", title="t")], {"p": marks}).ids]
+    assert kept and all(query.admits(marks) for marks in kept)
+    assert not query.admits(Marks())

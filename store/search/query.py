@@ -9,9 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from paperdeck.store.dates import days_of
 from paperdeck.store.text import normalize_tag, words_of
+
+if TYPE_CHECKING:
+    from paperdeck.store.models import Marks
 
 IS_FLAGS = ("starred", "read", "unread", "new")
 HAS_FLAGS = ("code", "project", "data", "link", "summary", "arxiv", "note")
@@ -104,6 +108,16 @@ class Query:
         only the marked papers need looking at (`list is:starred` at 100,000 papers)."""
         return bool(
             self.tags or self.is_flags.get("starred") or self.is_flags.get("read") or self.has_flags.get("note")
+        )
+
+    def admits(self, marks: Marks) -> bool:
+        """False when a paper with these marks cannot match (a wanted tag, star, read or
+        note missing): `list is:starred` makes only the papers that can."""
+        return (
+            all(tag in marks.tags for tag in self.tags)
+            and (marks.starred or not self.is_flags.get("starred"))
+            and (marks.read or not self.is_flags.get("read"))
+            and (bool(marks.note) or not self.has_flags.get("note"))
         )
 
     @property

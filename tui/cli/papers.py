@@ -114,7 +114,10 @@ def select(library: Library, text: str, sort: str) -> SearchResult:
         result = _search_with_index(library, query, sort, since)
     else:
         papers = library.papers
-        candidates = (papers[i] for i in library.marks if i in papers) if query.within_marks else papers.values()
+        if query.within_marks:
+            candidates = (papers[i] for i, marks in library.marks.items() if query.admits(marks) and i in papers)
+        else:
+            candidates = papers.values()
         result = filter_papers(query, candidates, library.marks, sort=sort, new_since=since)
     for warning in result.warnings:
         warn(f"warning: {warning}")
