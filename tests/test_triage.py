@@ -176,9 +176,11 @@ async def test_saved_searches_in_the_sidebar(library: Library) -> None:
 async def test_more_like_this_and_back(library: Library) -> None:
     app, _ = make_app(library)
     async with app.run_test(size=(140, 40)) as pilot:
-        screen_of(app).set_query("pixelnerf")
+        screen_of(app).set_query("nerf")
         await pilot.pause()
+        await pilot.press("j", "j")
         paper_id = paper_list(app).highlighted_id
+        assert paper_id != paper_list(app).ids[0]
         await pilot.press("m")
         await pilot.pause()
         assert screen_of(app).query_text == f"like:{paper_id}"
@@ -186,8 +188,10 @@ async def test_more_like_this_and_back(library: Library) -> None:
         assert len(shown) > 5 and paper_id not in list(shown)[:5]
         body = str(screen_of(app).viewer.query_one("#abstract-body").render())
         assert "because: " in body
-        await pilot.press("escape")
-        assert screen_of(app).query_text == "pixelnerf"
+        await pilot.press("j", "j", "escape")
+        # Back to the filter before and to the paper `m` was pressed on, not the one moved to.
+        assert screen_of(app).query_text == "nerf"
+        assert paper_list(app).highlighted_id == paper_id
 
 
 @pytest.mark.parametrize("key", ["y", "E"])

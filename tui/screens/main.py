@@ -70,7 +70,7 @@ class MainScreen(MainKeys):
         self.sort = "relevance"
         self.result = SearchResult(ids=[], warnings=[], highlight_terms=[], ranked=False)
         self.selection: set[str] = set()
-        self.previous_queries: list[str] = []  # what Esc goes back to after `m`
+        self.previous_queries: list[tuple[str, str | None]] = []  # filter and paper Esc goes back to after `m`
         self.new_since = 0.0  # when the previous browser session ended (is:new)
         self.fetch_note: str | None = None
         self.indexer = IndexController(self, library)
@@ -218,14 +218,15 @@ class MainScreen(MainKeys):
         because = self.result.explain(paper.id)
         self.viewer.show(paper, marks, self.result.highlight_terms, abstract=abstract, because=because)
 
-    def set_query(self, query: str, remember: bool = False) -> None:
-        """Replace the filter text (and run it); `remember` lets Esc come back to the old one."""
+    def set_query(self, query: str, remember: bool = False, keep: str | None = None) -> None:
+        """Replace the filter text (and run it, `keep` highlighted if shown); `remember` lets
+        Esc come back to the old one and the paper highlighted in it."""
         if remember:
-            self.previous_queries.append(self.query_text)
+            self.previous_queries.append((self.query_text, self.paper_list.highlighted_id))
         self.query_text = query
         with self.filter_bar.prevent(FilterBar.Changed):
             self.filter_bar.value = query
-        self.apply_query()
+        self.apply_query(keep=keep)
 
     def confirm(self, question: str, yes: Callable[[], None]) -> None:
         """Ask a yes/no question; run `yes` on yes."""

@@ -36,7 +36,7 @@ class MainKeys(Screen[None]):
     sort: str
     result: SearchResult
     selection: set[str]
-    previous_queries: list[str]
+    previous_queries: list[tuple[str, str | None]]
     marking: MarkActions
     linking: LinkActions
     exporting: ExportActions
@@ -59,7 +59,7 @@ class MainKeys(Screen[None]):
         @property
         def current_paper(self) -> Paper | None: ...
 
-        def set_query(self, query: str, remember: bool = False) -> None: ...
+        def set_query(self, query: str, remember: bool = False, keep: str | None = None) -> None: ...
 
         def apply_query(self, keep: str | None = None) -> None: ...
 
@@ -224,7 +224,8 @@ class MainKeys(Screen[None]):
             self.paper_list.refresh_rows()
             self.update_status()
         elif self.previous_queries:
-            self.set_query(self.previous_queries.pop())
+            query, highlighted = self.previous_queries.pop()
+            self.set_query(query, keep=highlighted)
         elif self.query_text:
             self.set_query("")
         self.paper_list.focus()
