@@ -104,7 +104,7 @@ class Postings:
         """Every word, flat ones in order, then those only in the overlay."""
         if not self._fresh:
             return self._words
-        return [*self._words, *(word for word in list(self._fresh) if self._slot(word) < 0)]
+        return [*self._words, *(word for word in self._fresh.copy() if self._slot(word) < 0)]
 
     def _flat_counts(self) -> Iterable[int]:
         ends = self._ends
@@ -113,8 +113,10 @@ class Postings:
     def counts(self) -> dict[bytes, int]:
         """Papers per word, for every word (a transient: the vocabulary keeps them as an array)."""
         found = dict(zip(self._words, self._flat_counts(), strict=True))
-        # Copied in one C call: the indexing thread may be adding words to the overlay.
-        for word, fresh in list(self._fresh.items()):
+        # The indexing thread may be adding words to the overlay: dict.copy() takes it in one C
+        # call that runs no Python code; list(items()) makes a tuple per word, and a garbage
+        # collection that makes can switch threads halfway ("changed size during iteration").
+        for word, fresh in self._fresh.copy().items():
             found[word] = found.get(word, 0) + len(fresh)
         return found
 
