@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paperdeck.store.errors import PaperdeckError
-from paperdeck.store.export import FORMATS
-from paperdeck.store.export.selection import export_text
 from paperdeck.store.storage import write_atomic
 
 if TYPE_CHECKING:
@@ -81,6 +79,8 @@ class ExportActions:
 
     def _text(self, paper_ids: Sequence[str], format_name: str) -> str | None:
         try:
+            from paperdeck.store.export.selection import export_text  # the formats load on first use
+
             return export_text(self.screen.library, paper_ids, format_name)
         except PaperdeckError as error:
             self.screen.app.call_later(self.screen.notify, str(error), severity="error")
@@ -94,6 +94,8 @@ class ExportActions:
             self.screen.linking.copy(text, what)
             return
         stamp = time.strftime("%Y%m%d-%H%M%S")
+        from paperdeck.store.export import FORMATS
+
         path = self.folder.expanduser() / f"paperdeck-{stamp}{FORMATS[format_name].extension}"
         try:
             self.folder.expanduser().mkdir(parents=True, exist_ok=True)
