@@ -12,8 +12,8 @@ from collections.abc import Set as AbstractSet
 from itertools import chain
 from typing import TYPE_CHECKING
 
+import paperdeck.store.search.related as related
 from paperdeck.store.models import Marks
-from paperdeck.store.search import related
 from paperdeck.store.search.acronyms import ACRONYMS
 from paperdeck.store.search.compounds import compound_phrase_finder, join_runs
 from paperdeck.store.search.fields import FREE_TEXT

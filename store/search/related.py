@@ -20,15 +20,15 @@ from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from itertools import repeat
 from operator import add, mul, truediv
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from paperdeck.store.models import Marks
+from paperdeck.store.models import Marks, Paper
 from paperdeck.store.search.compounds import text_counts
 from paperdeck.store.search.fields import FIELDS
 from paperdeck.store.search.ordering import ScoredOrder
 
 if TYPE_CHECKING:
-    from paperdeck.store.search.index import SearchIndex
+    from paperdeck.store.search.postings import Postings
     from paperdeck.store.search.table import PaperTable
 
 QUERY_TERMS = 30  # terms of a like: query whose postings are read (tests/test_related.py)
@@ -119,10 +119,20 @@ class Similarity:
         return [self.model.display(term) for term in shared[:EXPLAINED]]
 
 
+class IndexParts(Protocol):
+    """What a RelatedModel reads of the search index (store.search.index.SearchIndex)."""
+
+    _table: PaperTable
+    _tables: dict[str, Postings]
+    _compounds: dict[bytes, bytes]
+    _lengths: array[int]
+    _abstract_of: Callable[[Paper], str]
+
+
 class RelatedModel:
     """Term statistics of one index generation (idf, lengths) and per-paper term vectors."""
 
-    def __init__(self, index: SearchIndex) -> None:
+    def __init__(self, index: IndexParts) -> None:
         self.index = index
         self.table: PaperTable = index._table
         self.tables = index._tables
