@@ -13,8 +13,6 @@ from typing import Any
 from paperdeck.store.dates import date_key, short_date
 
 LINK_KINDS = ("project", "code", "data")
-# Links every paper with an arXiv id has, derived rather than stored (store/links.py makes them).
-DERIVED_KINDS = ("hf", "arxiv", "pdf")
 
 
 @dataclass(slots=True)

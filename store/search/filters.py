@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from paperdeck.store.models import Marks, Paper
+from paperdeck.store.models import LINK_KINDS, Marks, Paper
 from paperdeck.store.search.ordering import IdView
 from paperdeck.store.search.query import Query, parse_query
 from paperdeck.store.search.result import SearchResult
 from paperdeck.store.search.table import EVERY_SORT, PaperTable
-
-LINK_KINDS = ("project", "code", "data")
 
 
 def allowed_positions(
