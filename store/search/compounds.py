@@ -18,13 +18,12 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 
-from paperdeck.store.text import fold_ascii, words_of
+from paperdeck.store.text import WORD_TABLE, fold_ascii, words_of
 
-# Lower case letters, digits and the hyphen kept, everything else a space (as store.text).
+# Lower case letters, digits and the hyphen kept, everything else a space (store.text.WORD_TABLE
+# keeps the hyphen out).
 _KEEP = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789-")
 _HYPHEN_TABLE = bytes(c if c in _KEEP else c + 32 if 65 <= c <= 90 else 32 for c in range(256))
-_KEEP_WORDS = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789")
-_WORD_TABLE = bytes(c if c in _KEEP_WORDS else c + 32 if 65 <= c <= 90 else 32 for c in range(256))
 MAX_PARTS = 4  # `state-of-the-art` is one; longer chains are lists (`x-y-z-w-v`), not words
 
 
@@ -34,7 +33,7 @@ def text_words(text: str, compounds: dict[bytes, bytes]) -> set[bytes]:
     if not text.isascii():
         text = fold_ascii(text)
     raw = text.encode("ascii")
-    words = set(raw.translate(_WORD_TABLE).split())
+    words = set(raw.translate(WORD_TABLE).split())
     if b"-" in raw:
         for chain in _hyphenated(raw.translate(_HYPHEN_TABLE)):
             joined = b"".join(chain)
@@ -48,7 +47,7 @@ def text_counts(text: str) -> Counter[bytes]:
     if not text.isascii():
         text = fold_ascii(text)
     raw = text.encode("ascii")
-    counts = Counter(raw.translate(_WORD_TABLE).split())
+    counts = Counter(raw.translate(WORD_TABLE).split())
     if b"-" in raw:
         counts.update(b"".join(chain) for chain in _hyphenated(raw.translate(_HYPHEN_TABLE)))
     return counts

@@ -127,8 +127,11 @@ def message_texts(data: bytes | str) -> list[tuple[str, str | None]]:
 
 
 def _mail_day(value: object) -> str | None:
+    """An e-mail date (`Fri, 29 Dec 2023 18:04:11 GMT`) -> `2023-12-29`; None when it is none."""
+    if not value:
+        return None
     try:
-        return parsedate_to_datetime(str(value)).date().isoformat() if value else None
+        return parsedate_to_datetime(str(value).strip()).date().isoformat()
     except (TypeError, ValueError, IndexError):
         return None
 
@@ -222,7 +225,7 @@ def _paper(entry: _Entry, day: str | None, name: str, result: SourceResult) -> P
     doi = _DOI.search(fields.get("doi", ""))
     if doi:
         extra["doi"] = doi.group(0)
-    revised = _iso(entry.replaced)
+    revised = _mail_day(entry.replaced)
     if revised:
         extra["revised"] = revised
     authors = names_field(split_authors(fields.get("authors", "")), MAX_AUTHORS, MAX_NAME, "authors", cut)
@@ -233,7 +236,7 @@ def _paper(entry: _Entry, day: str | None, name: str, result: SourceResult) -> P
         links=paper_links((), abstract, label, result),
         authors_count=len(authors) or None,
         # A replacement's date is the new version's; the first version's is not in the mail.
-        published=None if entry.replaced else _iso(entry.date),
+        published=None if entry.replaced else _mail_day(entry.date),
         sources=[Source(SOURCE_NAME, day)],
         arxiv_id=found_id,
         authors=authors,
@@ -242,16 +245,6 @@ def _paper(entry: _Entry, day: str | None, name: str, result: SourceResult) -> P
     )
     note_cuts(cut, label, result)
     return paper
-
-
-def _iso(date_text: str | None) -> str | None:
-    """`Fri, 29 Dec 2023 18:04:11 GMT` -> `2023-12-29`."""
-    if not date_text:
-        return None
-    try:
-        return parsedate_to_datetime(date_text.strip()).date().isoformat()
-    except (TypeError, ValueError, IndexError):
-        return None
 
 
 def split_authors(text: str) -> list[str]:
