@@ -153,6 +153,11 @@ class Library:
     def _reload_if_changed(self) -> None:
         if self.catalog.changed_on_disk():
             self.catalog.load()
+        self._reload_marks()
+
+    def _reload_marks(self) -> None:
+        """Re-read the marks another process wrote. A change of marks reloads only these: a
+        catalog reloaded here would take the new papers away from the next `refresh()`."""
         if self.marks_store.changed_on_disk():
             self.marks_store.load()
 
@@ -235,7 +240,7 @@ class Library:
         each paper it changed, only the fields it changed go back. Written as a new batch, so
         it is as durable as the change; None when there is nothing to undo."""
         with folder_lock(self.folder):
-            self._reload_if_changed()
+            self._reload_marks()
             if batch is None:
                 candidates = undoable(self.marks_store.history())
                 if not candidates:
@@ -259,14 +264,12 @@ class Library:
 
     def history(self) -> list[MarkBatch]:
         """The recent changes of marks by any process, oldest first (reloaded if changed)."""
-        if self.marks_store.changed_on_disk():
-            self.marks_store.load()
+        self._reload_marks()
         return self.marks_store.history()
 
     def _commit(self, ids: list[str], compute: Callable[[str, Marks], Marks], label: str, **kinds: Any) -> MarkBatch:
         with folder_lock(self.folder):
-            if self.marks_store.changed_on_disk():
-                self.marks_store.load()
+            self._reload_marks()
             return self._write_batch(ids, compute, label, **kinds)
 
     def _write_batch(
@@ -294,8 +297,7 @@ class Library:
     def compact_marks(self) -> None:
         """Fold the marks journal into the marks file now (doctor does; writes do every 1,000)."""
         with folder_lock(self.folder):
-            if self.marks_store.changed_on_disk():
-                self.marks_store.load()
+            self._reload_marks()
             self.marks_store.compact(self.catalog.doc_ids)
 
     # --- saved searches (store/saved_searches.py) ---------------------------------------------

@@ -161,6 +161,20 @@ def test_undo_without_a_batch_takes_the_latest_change_of_any_process(library: Li
     assert [batch.label for batch in reopened.history()][-2:] == ["tag #t on 1 paper", "star on 1 paper"]
 
 
+def test_papers_another_process_added_still_reach_refresh_after_an_undo(library: Library) -> None:
+    """The browser's disk watch learns of an import through `refresh()`: an undo in between
+    must not swallow it (it re-reads the marks it needs, not the catalog)."""
+    from paperdeck.store.models import Paper
+
+    batch = library.change_marks([sorted(library.papers)[0]], MarkChange(starred=True))
+    other = Library.open(library.folder)
+    other.add_papers(
+        [Paper(id=f"imported-elsewhere-{n}", title=f"A Paper Imported Elsewhere Number {n}") for n in range(5)]
+    )
+    library.undo(batch)
+    assert len(library.refresh().new_ids) == 5
+
+
 def test_notes_are_marks_journaled_and_undone(library: Library) -> None:
     paper_id = sorted(library.papers)[5]
     first = library.change_marks([paper_id], MarkChange(note="Read §3 first.\nThen \x1b[2Jthe appendix.  "))
