@@ -56,7 +56,9 @@ class Catalog(CatalogReader):
                 if doc_id is None:
                     doc_ids[paper_id], next_doc = next_doc, next_doc + 1
             papers_in_journal, journal_bytes = self._journal_size
-            limit = min(FOLD_PAPERS, int(len(self.papers) * FOLD_SHARE))
+            # Doc ids count the papers (they are never removed) without making a lazy catalog's
+            # whole table of ids.
+            limit = min(FOLD_PAPERS, int((self._next_doc - 1) * FOLD_SHARE))
             if self.needs_fold or papers_in_journal + len(changed) > limit or journal_bytes > FOLD_BYTES:
                 self._fold(changed, doc_ids, new_abstracts)
                 return
