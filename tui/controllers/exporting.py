@@ -37,7 +37,7 @@ class ExportActions:
             scopes["paper"] = [paper.id]
             labels.append(("paper", "the highlighted paper"))
         if screen.selection:
-            scopes["selection"] = sorted(screen.selection, key=screen.order_of)
+            scopes["selection"] = screen.selected_in_order()
             labels.append(("selection", f"the {len(screen.selection):,} selected papers"))
         scopes["shown"] = list(screen.result.ids)
         labels.append(("shown", f"all {len(scopes['shown']):,} papers shown"))

@@ -44,7 +44,7 @@ class MarkActions:
     def targets(self) -> list[str]:
         """The selected papers, else the highlighted one (none: a hint is shown)."""
         if self.screen.selection:
-            return sorted(self.screen.selection, key=self.screen.order_of)
+            return self.screen.selected_in_order()
         paper = self.screen.current_paper
         if paper is None:
             self.screen.notify("No paper highlighted", severity="warning")

@@ -151,12 +151,12 @@ class MainScreen(MainKeys):
         paper_id = self.paper_list.highlighted_id
         return self.library.papers.get(paper_id) if paper_id else None
 
-    def order_of(self, paper_id: str) -> tuple[int, str]:
-        """Where a paper is in the list (papers not shown last), to act on a selection in order."""
-        try:
-            return (self.result.ids.index(paper_id), paper_id)
-        except ValueError:
-            return (len(self.result.ids), paper_id)
+    def selected_in_order(self) -> list[str]:
+        """The selection in list order, papers not shown last (by id): one pass over the list,
+        where a position looked up per paper was quadratic (V then s on 100k papers)."""
+        selection = self.selection
+        shown = [paper_id for paper_id in self.result.ids if paper_id in selection]
+        return shown + sorted(selection.difference(shown))
 
     def apply_query(self, keep: str | None = None) -> None:
         """Run the query and sort against the index and show the result."""

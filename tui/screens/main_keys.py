@@ -67,7 +67,7 @@ class MainKeys(Screen[None]):
 
         def update_facets(self) -> None: ...
 
-        def order_of(self, paper_id: str) -> tuple[int, str]: ...
+        def selected_in_order(self) -> list[str]: ...
 
     def _paper(self) -> Paper | None:
         paper = self.current_paper
@@ -138,7 +138,7 @@ class MainKeys(Screen[None]):
     def action_copy_primary(self) -> None:
         """c: copy the primary link (of every selected paper, one per line)."""
         if self.selection:
-            self.linking.copy_links([self.library.papers[i] for i in sorted(self.selection, key=self.order_of)])
+            self.linking.copy_links([self.library.papers[i] for i in self.selected_in_order()])
         elif (paper := self._paper()) is not None:
             self.linking.copy_primary(paper)
 
