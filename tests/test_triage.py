@@ -221,3 +221,21 @@ async def test_export_the_selection_to_a_file(library: Library, tmp_path: Path) 
 
         assert len(json.loads(saved.read_text())) == 2
         assert toasts[-1] == f"Saved 2 papers as csl-json to {saved}"
+
+
+async def test_notes_written_before_the_start_or_by_another_process_are_searchable(library: Library) -> None:
+    """The sample library (under 500 papers) builds its index at once: notes already on disk,
+    and notes another process writes while the browser runs, are searchable words too."""
+    first, second = sorted(library.papers)[:2]
+    library.change_marks([first], MarkChange(note="zygomorphic remark"))
+    app, _ = make_app(Library.open(library.folder))
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen_of(app).set_query("zygomorphic")
+        await pilot.pause()
+        assert list(paper_list(app).ids) == [first]
+        Library.open(library.folder).change_marks([second], MarkChange(note="quixotic remark"))
+        await pilot.press("R")
+        await pilot.pause()
+        screen_of(app).set_query("quixotic")
+        await pilot.pause()
+        assert list(paper_list(app).ids) == [second]

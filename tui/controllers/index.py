@@ -10,6 +10,7 @@ from textual.screen import Screen
 
 from paperdeck.store.errors import LibraryError
 from paperdeck.store.library import Library
+from paperdeck.store.mark_changes import MarkBatch
 from paperdeck.store.models import Paper
 from paperdeck.store.search import SearchIndex, load_fuzzy_matching, load_or_start_index, save_if_more_complete
 from paperdeck.tui.messages import AbstractsFound, AbstractsIndexed, IndexReady, LibraryDamaged
@@ -28,6 +29,7 @@ class IndexController:
         if len(library.papers) <= BACKGROUND_INDEX_OVER:
             library.load_abstracts()
             self.index = SearchIndex(library.papers.values())
+            self.index.set_notes(library.marks)
 
     def start(self, keep: str | None) -> None:
         """Build the index after the first frame when it was not built at once: the worker
@@ -66,7 +68,21 @@ class IndexController:
         """Titles are indexed: papers imported or merged into meanwhile are added (the
         refreshes since could not tell an index that did not exist yet)."""
         index.add(index.stale(self.library.papers.values()))
+        index.set_notes(self.library.marks)
         self.index = index
+
+    def notes_changed(self, batch: MarkBatch) -> None:
+        """A change of marks: the notes it changed are searchable words from now on."""
+        if self.index is None:
+            return
+        for paper_id, after in batch.after.items():
+            if after.note != batch.before[paper_id].note:
+                self.index.update_note(paper_id, after.note)
+
+    def marks_reloaded(self) -> None:
+        """Another process changed marks: its notes too."""
+        if self.index is not None:
+            self.index.set_notes(self.library.marks)
 
     def changed(self, paper_ids: Iterable[str]) -> None:
         """New papers, and known ones an import merged into (upvotes, links, an abstract they

@@ -315,7 +315,6 @@ class MainScreen(MainKeys):
     def on_index_ready(self, message: messages.IndexReady) -> None:
         """Titles are indexed: the filter applies."""
         self.indexer.ready(message.index)
-        message.index.set_notes(self.library.marks)
         self.apply_query(keep=self.paper_list.highlighted_id or message.keep)
 
     def on_abstracts_found(self, message: messages.AbstractsFound) -> None:
@@ -334,6 +333,8 @@ class MainScreen(MainKeys):
         self._library_error = None
         refresh = message.refresh
         self.indexer.changed(refresh.new_ids + refresh.updated_ids)
+        if refresh.marks_changed:
+            self.indexer.marks_reloaded()
         if refresh.new_ids:
             self.notify(f"{len(refresh.new_ids)} new papers imported")
         self.refresh_view(rerun=True)
@@ -354,11 +355,7 @@ class MainScreen(MainKeys):
 
     def on_marks_changed(self, message: messages.MarksChanged) -> None:
         """After a change of marks: repaint rows, viewer, counts; re-run a query on marks."""
-        index = self.indexer.index
-        if index is not None:
-            for paper_id, after in message.batch.after.items():
-                if after.note != message.batch.before[paper_id].note:
-                    index.update_note(paper_id, after.note)  # notes are searchable words
+        self.indexer.notes_changed(message.batch)
         self.refresh_view(rerun=self.sort == "for-you" or any(term in self.query_text for term in MARK_TERMS))
 
     def refresh_view(self, rerun: bool) -> None:
