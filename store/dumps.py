@@ -18,7 +18,7 @@ from typing import BinaryIO
 from paperdeck.store.dates import page_dates
 from paperdeck.store.dump_reader import iter_lines, open_dump, read_chunks
 from paperdeck.store.errors import DumpError
-from paperdeck.store.links import find_links
+from paperdeck.store.links import find_links, is_safe_url
 from paperdeck.store.models import Paper, Source
 from paperdeck.store.text import clean_text, slugify
 
@@ -63,7 +63,9 @@ class PaperBlock:
             id=slugify(self.title),
             title=self.title,
             abstract=self.abstract,
-            links=find_links(self.abstract),
+            # The same rule as every other source (store.sources.fields.paper_links): a link a
+            # shell or a terminal would act on is not kept, not merely refused at the edge.
+            links=[link for link in find_links(self.abstract) if is_safe_url(link.url)],
             authors_count=self.authors_count,
             published=published,
             upvotes=self.upvotes,

@@ -194,3 +194,10 @@ def test_random_dump_shaped_text_raises_only_dump_error(lines: list[str]) -> Non
         parse_text("\n".join(lines), "shaped.txt")
     except DumpError as error:
         assert str(error).startswith("shaped.txt")
+
+
+def test_a_link_a_shell_would_act_on_is_not_kept_from_a_dump() -> None:
+    """As for every other source: only plain http(s) links are stored."""
+    abstract = "We release code at https://github.com/a/b;touch$x|y&z and https://github.com/ok/repo. " * 2
+    result = parse_text(f"A Title Of A Paper Long Enough\n\n{abstract}\n", "t.txt")
+    assert [link.url for block in result.blocks for link in block.to_paper().links] == ["https://github.com/ok/repo"]
