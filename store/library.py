@@ -8,7 +8,6 @@ write happens under the folder lock after re-reading what another process may ha
 
 from __future__ import annotations
 
-import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, MutableMapping
@@ -18,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from paperdeck.store.arxiv_ids import arxiv_id
 from paperdeck.store.catalog import Catalog
 from paperdeck.store.catalog_reader import CATALOG_FILE
 from paperdeck.store.errors import LibraryError, RefError
@@ -30,9 +30,6 @@ from paperdeck.store.storage import folder_lock, remove_stale_temps, write_atomi
 
 STATE_FILE = "state.json"
 INDEX_FILE = "search-index.bin"
-_ARXIV_REF = re.compile(
-    r"^(?:arxiv:|https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/)?(\d{4}\.\d{4,5}|[a-z-]+/\d{7})(v\d+)?$"
-)
 
 
 @dataclass(slots=True)
@@ -196,9 +193,9 @@ class Library:
         ref = ref.strip()
         if ref in self.papers:
             return self.papers[ref]
-        arxiv = _ARXIV_REF.match(ref.lower())
-        if arxiv and arxiv.group(1) in self.catalog.by_arxiv:
-            return self.papers[self.catalog.by_arxiv[arxiv.group(1)]]
+        arxiv = arxiv_id(ref.lower())
+        if arxiv and arxiv in self.catalog.by_arxiv:
+            return self.papers[self.catalog.by_arxiv[arxiv]]
         candidates = [paper_id for paper_id in self.papers if paper_id.startswith(ref)] if ref else []
         if len(candidates) == 1:
             return self.papers[candidates[0]]

@@ -235,3 +235,25 @@ def test_one_batch_marks_many_papers_in_one_record(library: Library) -> None:
     assert len(lines) == 3  # one record per batch
     with pytest.raises(RefError):
         library.change_marks(["no-such-paper"], MarkChange(starred=True))
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "2510.00537",
+        "arXiv:2510.00537v2",
+        "https://arxiv.org/abs/2510.00537",
+        "https://export.arxiv.org/abs/2510.00537",
+        "https://arxiv.org/pdf/2510.00537v2.pdf",
+    ],
+)
+def test_a_paper_by_any_form_of_its_arxiv_id_on_the_command_line_and_in_like(library: Library, ref: str) -> None:
+    """`REF` and `like:` read arXiv ids by the one rule the sources use (store/arxiv_ids.py)."""
+    from paperdeck.store.models import Paper
+    from paperdeck.store.search import SearchIndex
+
+    library.add_papers([Paper(id="attention-paper", title="An Attention Paper For References", arxiv_id="2510.00537")])
+    assert library.resolve(ref).id == "attention-paper"
+    index = SearchIndex(library.papers.values())
+    result = index.search(f"like:{ref}", library.marks)
+    assert not [warning for warning in result.warnings if ref in warning]

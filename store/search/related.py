@@ -22,6 +22,7 @@ from itertools import repeat
 from operator import add, mul, truediv
 from typing import TYPE_CHECKING, Protocol
 
+from paperdeck.store.arxiv_ids import arxiv_id
 from paperdeck.store.models import Marks, Paper
 from paperdeck.store.search.compounds import text_counts
 from paperdeck.store.search.fields import FIELDS
@@ -304,7 +305,7 @@ def resolve_refs(refs: list[str], model: RelatedModel, warnings: list[str]) -> l
     for ref in refs:
         position = table.positions.get(ref)
         if position is None:
-            arxiv = ref.removeprefix("arxiv:").split("v")[0] if ref[:1].isdigit() or ref.startswith("arxiv:") else ""
+            arxiv = arxiv_id(ref)
             matches = model.by_arxiv().get(arxiv, []) if arxiv else []
             if not matches:
                 matches = model.with_prefix(ref)

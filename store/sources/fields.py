@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from paperdeck.store.arxiv_ids import arxiv_id as arxiv_id  # the sources take it from here
 from paperdeck.store.clean import clean_block
 from paperdeck.store.dumps import MAX_WARNINGS
 from paperdeck.store.links import find_links, is_safe_url
@@ -135,33 +136,6 @@ def count_field(value: object) -> int | None:
         value = int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 10 else None
     if isinstance(value, int) and 0 <= value <= MAX_COUNT:
         return value
-    return None
-
-
-# New-style ids since April 2007 (YYMM.NNNN, five digits from 2015), with an optional version;
-# old-style ids are an archive (with an optional subject class) and YYMMNNN.
-_NEW_ID = re.compile(r"(\d\d)(0[1-9]|1[0-2])\.(\d{4,5})(?:v\d{1,4})?", re.ASCII)
-_OLD_ID = re.compile(r"([a-z]+(?:-[a-z]+)?)(?:\.[A-Za-z]{2})?/(\d\d)(0[1-9]|1[0-2])(\d{3})(?:v\d{1,4})?", re.ASCII)
-_ID_PREFIX = re.compile(r"^(?:arxiv:|https?://(?:export\.|www\.)?arxiv\.org/(?:abs|pdf)/)", re.IGNORECASE)
-
-
-def arxiv_id(value: object) -> str | None:
-    """The arXiv id in `value` without its version (`2608.16590`, `astro-ph/0601001`), also
-    given as `arXiv:…` or an abs/pdf URL; None when it is not the shape of one."""
-    if not isinstance(value, str) or len(value) > 100:
-        return None
-    text = _ID_PREFIX.sub("", value.strip()).removesuffix(".pdf")
-    new = _NEW_ID.fullmatch(text)
-    if new:
-        year_month = int(new.group(1) + new.group(2))
-        # Four-digit numbers until 1412, five from 1501: the other length is a typo.
-        if year_month < 704 or (len(new.group(3)) == 5) != (year_month >= 1501):
-            return None
-        return f"{new.group(1)}{new.group(2)}.{new.group(3)}"
-    old = _OLD_ID.fullmatch(text)
-    if old and (int(old.group(2)) >= 91 or int(old.group(2)) <= 7):
-        # The subject class (`math.GT/…`) is not part of the canonical id.
-        return f"{old.group(1)}/{old.group(2)}{old.group(3)}{old.group(4)}"
     return None
 
 
