@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from paperdeck.store.errors import PaperdeckError, RefError
 from paperdeck.store.library import Library
 from paperdeck.store.locations import library_dir, sample_dumps
+from paperdeck.store.sorts import EVERY_SORT
 from paperdeck.tui.cli import marks, papers
 from paperdeck.tui.cli.output import warn
 
-SORT_CHOICES = ("relevance", "date", "upvotes", "title", "added", "for-you")
 CANDIDATES_SHOWN = 20  # an ambiguous prefix lists this many ids, then says how many more
 
 
@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--starred", action="store_true", help="only starred papers")
     lst.add_argument("--unread", action="store_true", help="only unread papers")
     lst.add_argument("--tag", action="append", metavar="TAG", help="only papers with this tag (repeatable)")
-    lst.add_argument("--sort", choices=SORT_CHOICES, default="relevance")
+    lst.add_argument("--sort", choices=EVERY_SORT, default="relevance")
     lst.add_argument("--limit", type=int, metavar="N", help="at most N papers")
     lst.add_argument("--json", action="store_true", help="JSON output")
     show = add("show", "show one paper")
@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = add("export", "export papers: BibTeX, CSL JSON, RIS, Markdown, CSV or JSON")
     from paperdeck.tui.cli.export import add_arguments as export_arguments
 
-    export_arguments(export, SORT_CHOICES)
+    export_arguments(export, EVERY_SORT)
     note = add("note", "print a paper's note, or set it (TEXT, - for standard input, --edit for $EDITOR)")
     note.add_argument("ref", metavar="REF")
     note.add_argument("text", nargs="*", metavar="TEXT", help="the note (an empty one deletes it)")
@@ -105,21 +105,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Commands that print or search every abstract: none. `show` reads its one from disk, `list`
-# those it prints and, to build an index, each in turn (store.search.filter_papers needs none).
-NEED_ABSTRACTS: tuple[str, ...] = ()
-# Commands that touch a few papers: each is made from its catalog line when first needed.
-LAZY = ("show", "star", "unstar", "read", "unread", "tag", "untag", "link", "undo", "tags", "fetch", "list", "export")
-LAZY += ("note", "saved")
-
-
 def open_library(
-    folder_override: str | None, *, with_sample: bool = True, abstracts: bool = True, lazy: bool = False
+    folder_override: str | None, *, with_sample: bool = True, lazy: bool = False
 ) -> tuple[Library, str | None]:
     """Open (creating if needed) the library; on first run load the bundled sample and
-    return the one-time message that says so. `abstracts=False` leaves them on disk until
-    `load_abstracts()` (commands that show none, and the browser's first frame)."""
-    library = Library.open(library_dir(folder_override), abstracts=abstracts, lazy=lazy)
+    return the one-time message that says so. Abstracts stay on disk: the browser's first
+    frame needs none, `show` reads its one and `list` those it prints. `lazy` (every command
+    but the browser) makes a paper from its catalog line only when it is asked for."""
+    library = Library.open(library_dir(folder_override), abstracts=False, lazy=lazy)
     if library.is_new and with_sample:
         results = papers.parse_inputs([str(path) for path in sample_dumps()])
         report = library.add_papers(paper for result in results for paper in result.papers)
@@ -134,15 +127,13 @@ def run(argv: Sequence[str]) -> int:
     if command == "import":
         # Parse everything first: bad input must leave the library (even its folder) as it was.
         results = papers.parse_inputs(args.files)
-        library = open_library(args.library, with_sample=False, abstracts=False, lazy=True)[0]
+        library = open_library(args.library, with_sample=False, lazy=True)[0]
         return papers.cmd_import(args, library, results)
     if command == "doctor":
         from paperdeck.tui.cli.doctor import cmd_doctor
 
         return cmd_doctor(args, library_dir(args.library))
-    library, welcome = open_library(
-        args.library, with_sample=command != "fetch", abstracts=command in NEED_ABSTRACTS, lazy=command in LAZY
-    )
+    library, welcome = open_library(args.library, with_sample=command != "fetch", lazy=command != "browse")
     if command == "browse":
         from paperdeck.tui.app import run_browser  # Textual loads only when the browser is wanted
 

@@ -16,11 +16,8 @@ from collections.abc import Set as AbstractSet
 
 from paperdeck.store.models import Paper
 from paperdeck.store.search.ordering import LazyOrder
-
-# The sorts a browser cycles through, and every sort `search` takes: `for-you` ranks by the
-# user's marks (store/search/related.py) and is offered where a caller chooses to.
-SORTS = ("relevance", "date", "upvotes", "title", "added")
-EVERY_SORT = (*SORTS, "for-you")
+from paperdeck.store.sorts import EVERY_SORT as EVERY_SORT
+from paperdeck.store.sorts import SORTS as SORTS
 
 
 def _has(paper: Paper) -> Iterable[str]:

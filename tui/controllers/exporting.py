@@ -6,7 +6,7 @@ atomically into the export folder (config.json's `export_folder`) and the toast 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,9 +22,9 @@ IN_THE_FOREGROUND_UP_TO = 200  # papers: exported at once; more go to a worker t
 class ExportActions:
     """The export verbs of the main screen."""
 
-    def __init__(self, screen: Browser, folder: Path) -> None:
+    def __init__(self, screen: Browser, folder: Callable[[], Path]) -> None:
         self.screen = screen
-        self.folder = folder
+        self._folder = folder  # resolved when a file is saved: the downloads folder is read from disk
         self.last_format = "bibtex"
 
     def menu(self) -> None:
@@ -96,9 +96,10 @@ class ExportActions:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         from paperdeck.store.export import FORMATS
 
-        path = self.folder.expanduser() / f"paperdeck-{stamp}{FORMATS[format_name].extension}"
+        folder = self._folder()
+        path = folder / f"paperdeck-{stamp}{FORMATS[format_name].extension}"
         try:
-            self.folder.expanduser().mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
             write_atomic(path, text.encode("utf-8"))
         except (OSError, PaperdeckError) as error:
             self.screen.notify(f"Could not save {path}: {error}", severity="error", timeout=10)

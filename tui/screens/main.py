@@ -81,7 +81,7 @@ class MainScreen(MainKeys):
         self.linking = LinkActions(self)
         self.fetcher = FetchController(self, library)
         self.memory = MemoryTrim(self)
-        self.exporting = ExportActions(self, config.export_path)
+        self.exporting = ExportActions(self, lambda: config.export_path)
         self.searches = SavedSearchActions(self)
         self._viewer_timer: Timer | None = None
         self._last_keystroke = 0.0  # monotonic time of the last change typed into the filter
