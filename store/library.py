@@ -215,6 +215,10 @@ class Library:
         """Every tag in use with the number of papers carrying it."""
         return Counter(tag for marks in self.marks.values() for tag in marks.tags)
 
+    def tags_by_use(self) -> list[tuple[str, int]]:
+        """Every tag in use with its count, most used first (then by name)."""
+        return sorted(self.tag_counts().items(), key=lambda item: (-item[1], item[0]))
+
     # --- marks: the one door; every change is on disk before it shows -------------------------
 
     def change_marks(

@@ -229,7 +229,7 @@ def cmd_show(args: argparse.Namespace, library: Library) -> int:
 
 def cmd_tags(args: argparse.Namespace, library: Library) -> int:
     """Every tag with its paper count, most used first."""
-    counts = sorted(library.tag_counts().items(), key=lambda item: (-item[1], item[0]))
+    counts = library.tags_by_use()
     if args.json:
         print_json([{"tag": tag, "count": count} for tag, count in counts])
         return 0

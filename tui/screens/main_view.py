@@ -75,12 +75,7 @@ def facet_counts(
     each with its count (a saved search is counted by running it: 0 until the index is ready)."""
     notes = sum(1 for marks in library.marks.values() if marks.note)
     searched = [(name, len(index.search(f"@{name}", library.marks, saved=saved).ids) if index else 0) for name in saved]
-    return len(library.papers), library.starred_count(), unread_count(library), sorted_tags(library), notes, searched
-
-
-def sorted_tags(library: Library) -> list[tuple[str, int]]:
-    """Tags in use, most used first."""
-    return sorted(library.tag_counts().items(), key=lambda item: (-item[1], item[0]))
+    return len(library.papers), library.starred_count(), unread_count(library), library.tags_by_use(), notes, searched
 
 
 def list_days(library: Library) -> list[str]:

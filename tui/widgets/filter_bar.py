@@ -23,11 +23,7 @@ class FilterBar(Input):
     """
 
     class Done(Message):
-        """The user left the filter bar; `cleared` when Esc emptied it."""
-
-        def __init__(self, cleared: bool) -> None:
-            super().__init__()
-            self.cleared = cleared
+        """The user left the filter bar (Enter or ↓ keep the filter, Esc emptied it first)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
@@ -56,15 +52,15 @@ class FilterBar(Input):
     def action_clear_filter(self) -> None:
         """Esc: empty the filter and go back to the list."""
         self.value = ""
-        self.post_message(self.Done(cleared=True))
+        self.post_message(self.Done())
 
     def action_done(self) -> None:
         """Back to the list, keeping the filter."""
-        self.post_message(self.Done(cleared=False))
+        self.post_message(self.Done())
 
     async def action_submit(self) -> None:
-        """Enter: back to the list, keeping the filter."""
-        self.post_message(self.Done(cleared=False))
+        """Enter (Input's own binding): as `done`."""
+        self.action_done()
 
 
 class StatusLine(Static):
