@@ -127,3 +127,18 @@ def test_a_merge_adds_the_words_of_new_fields(papers: list[Paper]) -> None:
     assert list(index.search("author:lovelace", {}).ids) == [bare.id]
     assert list(index.search("wombats ", {}).ids) == [bare.id]
     assert list(index.search("has:summary", {}).ids) == [bare.id]
+
+
+def test_a_near_spelling_finds_notes_written_after_an_earlier_search() -> None:
+    """The words of notes by length are kept between keystrokes and rebuilt after a change."""
+    from paperdeck.store.search.fields import NotesField
+    from paperdeck.store.search.words import load_fuzzy_matching
+
+    load_fuzzy_matching()
+    notes = NotesField()
+    notes.set(1, "gaussian splatting")
+    assert notes.find("gausian", False) == {1}
+    notes.set(2, "tomography remark")
+    assert notes.find("tomografy", False) == {2}
+    notes.set(1, "")
+    assert notes.find("gausian", False) == set()

@@ -45,10 +45,11 @@ class NotesField:
     so it is re-indexed alone (~10 µs) and never makes the index start a new generation: its
     hits are looked up per search (a few hundred notes at most) instead of cached."""
 
-    __slots__ = ("_by_word", "_compounds", "_texts", "_words_of")
+    __slots__ = ("_by_length", "_by_word", "_compounds", "_texts", "_words_of")
 
     def __init__(self) -> None:
         self._by_word: dict[bytes, set[int]] = {}
+        self._by_length: dict[int, list[bytes]] | None = None  # the words by length, for near spellings
         self._words_of: dict[int, set[bytes]] = {}
         self._texts: dict[int, str] = {}
         # Compounds a note writes are not taught to the index: a note changes on the UI
@@ -62,6 +63,7 @@ class NotesField:
         """Index a paper's note (replacing its old one); True if it changed."""
         if self._texts.get(position, "") == note:
             return False
+        self._by_length = None
         for word in self._words_of.pop(position, ()):
             holders = self._by_word[word]
             holders.discard(position)
@@ -93,8 +95,10 @@ class NotesField:
         if prefix:
             keys.extend(w for w in self._by_word if w.startswith(key) and w != key)
         if not keys:
-            by_length: dict[int, list[bytes]] = {}
-            for known in self._by_word:
-                by_length.setdefault(len(known), []).append(known)
-            keys = nearest(key, by_length, fuzzy_cutoff(word))
+            # Kept between keystrokes (a word in no note is the usual case): rebuilt after a change.
+            if self._by_length is None:
+                self._by_length = {}
+                for known in self._by_word:
+                    self._by_length.setdefault(len(known), []).append(known)
+            keys = nearest(key, self._by_length, fuzzy_cutoff(word))
         return set().union(*(self._by_word[k] for k in keys))
