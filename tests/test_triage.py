@@ -239,3 +239,19 @@ async def test_notes_written_before_the_start_or_by_another_process_are_searchab
         screen_of(app).set_query("quixotic")
         await pilot.pause()
         assert list(paper_list(app).ids) == [second]
+
+
+async def test_a_filter_of_words_is_run_again_when_a_note_gets_one_of_them(library: Library) -> None:
+    """Words match notes: a note written while a filter of words is shown changes the result
+    (the change posted as the marking controller posts it)."""
+    from paperdeck.tui.messages import MarksChanged
+
+    app, _ = make_app(library)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen_of(app).set_query("zygomorphic")
+        await pilot.pause()
+        assert list(paper_list(app).ids) == []
+        paper_id = sorted(library.papers)[3]
+        screen_of(app).post_message(MarksChanged(library.change_marks([paper_id], MarkChange(note="zygomorphic"))))
+        await pilot.pause()
+        assert list(paper_list(app).ids) == [paper_id]

@@ -110,6 +110,17 @@ class Query:
             self.tags or self.is_flags.get("starred") or self.is_flags.get("read") or self.has_flags.get("note")
         )
 
+    @property
+    def reads_marks(self) -> bool:
+        """True when a change of marks can change what matches: a filter on tags, star, read
+        state or notes (words match notes too: see `has_text`)."""
+        return bool(
+            self.tags
+            or self.not_tags
+            or "note" in self.has_flags
+            or any(flag in self.is_flags for flag in ("starred", "read", "unread"))
+        )
+
     def admits(self, marks: Marks) -> bool:
         """False when a paper with these marks cannot match (a wanted tag, star, read or
         note missing): `list is:starred` makes only the papers that can."""

@@ -71,13 +71,18 @@ class IndexController:
         index.set_notes(self.library.marks)
         self.index = index
 
-    def notes_changed(self, batch: MarkBatch) -> None:
-        """A change of marks: the notes it changed are searchable words from now on."""
-        if self.index is None:
-            return
-        for paper_id, after in batch.after.items():
-            if after.note != batch.before[paper_id].note:
-                self.index.update_note(paper_id, after.note)
+    def notes_changed(self, batch: MarkBatch) -> bool:
+        """A change of marks: the notes it changed are searchable words from now on. True
+        when it changed any note."""
+        changed = [
+            (paper_id, after.note)
+            for paper_id, after in batch.after.items()
+            if after.note != batch.before[paper_id].note
+        ]
+        if self.index is not None:
+            for paper_id, note in changed:
+                self.index.update_note(paper_id, note)
+        return bool(changed)
 
     def marks_reloaded(self) -> None:
         """Another process changed marks: its notes too."""

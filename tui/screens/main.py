@@ -18,7 +18,7 @@ from textual.timer import Timer
 from paperdeck.store.errors import PaperdeckError
 from paperdeck.store.library import Library
 from paperdeck.store.models import Paper
-from paperdeck.store.search import EVERY_SORT, SearchResult
+from paperdeck.store.search import EVERY_SORT, SearchResult, parse_query
 from paperdeck.tui import messages
 from paperdeck.tui.config import Config
 from paperdeck.tui.controllers.disk_watch import DiskWatch
@@ -41,7 +41,6 @@ from paperdeck.tui.widgets.key_footer import KeyFooter
 from paperdeck.tui.widgets.paper_list import PaperList, Row
 
 VIEWER_TYPING_DELAY = 0.08  # seconds without a keystroke before the viewer follows the filter
-MARK_TERMS = ("is:", "tag:", "#", "has:note", "@", "like:")  # query terms whose result a change of marks can change
 
 
 class MainScreen(MainKeys):
@@ -355,8 +354,9 @@ class MainScreen(MainKeys):
 
     def on_marks_changed(self, message: messages.MarksChanged) -> None:
         """After a change of marks: repaint rows, viewer, counts; re-run a query on marks."""
-        self.indexer.notes_changed(message.batch)
-        self.refresh_view(rerun=self.sort == "for-you" or any(term in self.query_text for term in MARK_TERMS))
+        notes = self.indexer.notes_changed(message.batch)
+        query = parse_query(self.query_text, self.searches.searches)  # @saved expanded
+        self.refresh_view(rerun=self.sort == "for-you" or query.reads_marks or (notes and query.has_text))
 
     def refresh_view(self, rerun: bool) -> None:
         """Rows, viewer, facets and status show the library as it is now (`rerun`: the result
