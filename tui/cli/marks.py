@@ -4,19 +4,15 @@ saved searches."""
 from __future__ import annotations
 
 import argparse
-import os
-import shlex
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 from paperdeck.store.errors import PaperdeckError
 from paperdeck.store.library import Library
 from paperdeck.store.mark_changes import MarkBatch, MarkChange
 from paperdeck.store.saved_searches import search_name
 from paperdeck.tui.cli.output import emit, emit_fields, print_json
+from paperdeck.tui.external_editor import edit_text
 
 CHANGES = {
     "star": lambda args: MarkChange(starred=True),
@@ -84,7 +80,7 @@ def cmd_note(args: argparse.Namespace, library: Library) -> int:
     paper = library.resolve(args.ref)
     current = library.marks_of(paper.id).note
     if args.edit:
-        text = _edit(current)
+        text = edit_text(current)
     elif args.text == ["-"]:
         text = sys.stdin.read()
     elif args.text:
@@ -100,21 +96,6 @@ def cmd_note(args: argparse.Namespace, library: Library) -> int:
         else "unchanged"
     )
     return 0
-
-
-def _edit(text: str) -> str:
-    """The text after $VISUAL or $EDITOR had it (never through a shell)."""
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    with tempfile.TemporaryDirectory(prefix="paperdeck-note-") as folder:
-        path = Path(folder) / "note.md"
-        path.write_text(text, encoding="utf-8")
-        try:
-            finished = subprocess.run([*shlex.split(editor), str(path)], check=False)
-        except (OSError, ValueError) as error:
-            raise PaperdeckError(f"could not run {editor!r}: {error}") from None
-        if finished.returncode != 0:
-            raise PaperdeckError(f"{editor} exited with code {finished.returncode}; the note is as before")
-        return path.read_text(encoding="utf-8", errors="replace")
 
 
 def cmd_saved(args: argparse.Namespace, library: Library) -> int:

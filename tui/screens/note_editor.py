@@ -3,11 +3,7 @@ before dropping changes, ctrl+e hands the text to $EDITOR and reads it back."""
 
 from __future__ import annotations
 
-import os
-import shlex
 import subprocess
-import tempfile
-from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult, SuspendNotSupported
@@ -17,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
 from paperdeck.store.clean import printable
+from paperdeck.store.errors import PaperdeckError
+from paperdeck.tui.external_editor import edit_text
 from paperdeck.tui.keys import bindings
 from paperdeck.tui.screens.modals import MODAL_CSS, ConfirmScreen
 
@@ -78,25 +76,19 @@ class NoteEditor(ModalScreen[str | None]):
 
     def action_external(self) -> None:
         """ctrl+e: edit in $VISUAL or $EDITOR (never through a shell), then back here."""
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        with tempfile.TemporaryDirectory(prefix="paperdeck-note-") as folder:
-            path = Path(folder) / "note.md"
-            path.write_text(self.text, encoding="utf-8")
+
+        def run(argv: list[str]) -> int:
             try:
-                try:
-                    with self.app.suspend():
-                        finished = subprocess.run([*shlex.split(editor), str(path)], check=False)
-                except SuspendNotSupported:  # headless (tests): the editor needs no terminal
-                    finished = subprocess.run([*shlex.split(editor), str(path)], check=False, capture_output=True)
-            except (OSError, ValueError) as error:
-                self.notify(f"Could not run {editor!r}: {error}", severity="error")
-                return
-            if finished.returncode != 0:
-                self.notify(
-                    f"{editor} exited with code {finished.returncode}; the note is as before", severity="warning"
-                )
-                return
-            text = path.read_text(encoding="utf-8", errors="replace")
+                with self.app.suspend():
+                    return subprocess.run(argv, check=False).returncode
+            except SuspendNotSupported:  # headless (tests): the editor needs no terminal
+                return subprocess.run(argv, check=False, capture_output=True).returncode
+
+        try:
+            text = edit_text(self.text, run)
+        except PaperdeckError as error:
+            self.notify(str(error)[:1].upper() + str(error)[1:], severity="warning")
+            return
         area = self.query_one(TextArea)
         area.load_text(text)
         area.move_cursor(area.document.end)
