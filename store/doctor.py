@@ -22,10 +22,9 @@ from paperdeck.store.abstracts import ABSTRACTS_FILE
 from paperdeck.store.backups import backup_paths
 from paperdeck.store.errors import LibraryError, NewerSchemaError
 from paperdeck.store.journal import Journal
+from paperdeck.store.library import INDEX_FILE
 from paperdeck.store.schema import META_TABLE, check_meta
 from paperdeck.store.storage import folder_lock, load_json_file, parse_library_bytes, write_atomic
-
-INDEX_FILE = "search-index.bin"
 
 
 @dataclass(slots=True)

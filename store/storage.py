@@ -186,9 +186,8 @@ class AtomicStorage(Storage):
     catalog files, whose contents live on as Paper objects (a second copy of 100,000 parsed
     records cost ~150 MB). `suspect` says whether the last read may hold control characters."""
 
-    def __init__(self, path: str | Path, keep_backups: bool = True, cache: bool = True) -> None:
+    def __init__(self, path: str | Path, cache: bool = True) -> None:
         self.path = Path(path)
-        self.keep_backups = keep_backups
         self.cache = cache
         self.suspect = False
         self._data: dict[str, Any] | None = None
@@ -226,14 +225,9 @@ class AtomicStorage(Storage):
     def write(self, data: dict[str, Any]) -> None:
         """Persist all tables atomically. On failure the cache is dropped, so the next read
         returns what is really on disk rather than the change that was refused."""
-        self.write_payload(orjson.dumps(data), data)
-
-    def write_payload(self, payload: Payload, data: dict[str, Any] | None = None) -> None:
-        """Persist already encoded tables (`data`, when given, is what they decode to, kept
-        as the cache). A caller that lays out the JSON itself uses this directly."""
         # Only a file this process read successfully counts as a good copy to keep.
         try:
-            write_atomic(self.path, payload, keep_backup=self.may_keep_backup())
+            write_atomic(self.path, orjson.dumps(data), keep_backup=self.may_keep_backup())
         except LibraryError:
             self.forget()
             raise
@@ -247,7 +241,7 @@ class AtomicStorage(Storage):
 
     def may_keep_backup(self) -> bool:
         """Whether the file on disk is the one this storage read: only that counts as a good copy."""
-        return self.keep_backups and not self.changed_on_disk()
+        return not self.changed_on_disk()
 
     def forget(self) -> None:
         """Drop the cached tables: the file was read but refused (newer schema, wrong shape),
