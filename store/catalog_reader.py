@@ -15,7 +15,7 @@ from paperdeck.store.abstracts import ABSTRACTS_FILE, AbstractLines, find_one, r
 from paperdeck.store.errors import LibraryError
 from paperdeck.store.journal import Journal
 from paperdeck.store.lazy_papers import LazyIndex, LazyPapers, lines_of, meta_of
-from paperdeck.store.models import Paper, paper_from_record
+from paperdeck.store.models import Paper, earlier_sighting, paper_from_record
 from paperdeck.store.schema import check_meta, generation_of
 from paperdeck.store.storage import AtomicStorage, gc_paused, parse_library_bytes
 from paperdeck.store.upgrade import clean_paper, upgrade_record
@@ -75,12 +75,8 @@ class CatalogReader:
         """The known paper `paper` is another sighting of: the same arXiv id, or else the
         same title once normalized (its id is made from it), unless both have arXiv ids that
         differ."""
-        if paper.arxiv_id and paper.arxiv_id in self.by_arxiv:
-            return self.papers[self.by_arxiv[paper.arxiv_id]]
-        known = self.papers.get(paper.id)
-        if known is not None and known.arxiv_id and paper.arxiv_id and known.arxiv_id != paper.arxiv_id:
-            return None
-        return known
+        by_arxiv, papers = self.by_arxiv, self.papers
+        return earlier_sighting(paper, lambda arxiv: papers.get(by_arxiv.get(arxiv, "")), papers.get)
 
     # --- loading -------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from paperdeck.store.catalog import Catalog
-from paperdeck.store.models import Paper
+from paperdeck.store.models import Paper, earlier_sighting
 
 
 @dataclass(slots=True)
@@ -76,25 +76,22 @@ def merged_repeats(papers: Iterable[Paper], report: AddReport, now: float) -> li
     title unless both have arXiv ids that differ), in order of first sighting, each stamped
     with the time it was added."""
     merged: list[Paper] = []
-    seen: dict[str, Paper] = {}  # "arxiv:ID" and "title:ID" -> the first sighting
+    by_arxiv: dict[str, Paper] = {}  # the first sighting of each arXiv id and each title
+    by_title: dict[str, Paper] = {}
     for paper in papers:
-        first = seen.get(f"arxiv:{paper.arxiv_id}") if paper.arxiv_id else None
-        if first is None:
-            first = seen.get(f"title:{paper.id}")
-            if first is not None and first.arxiv_id and paper.arxiv_id and first.arxiv_id != paper.arxiv_id:
-                first = None
+        first = earlier_sighting(paper, by_arxiv.get, by_title.get)
         if first is None:
             paper.added = now
             merged.append(paper)
-            seen.setdefault(f"title:{paper.id}", paper)
+            by_title.setdefault(paper.id, paper)
             if paper.arxiv_id:
-                seen[f"arxiv:{paper.arxiv_id}"] = paper
+                by_arxiv[paper.arxiv_id] = paper
             continue
         report.duplicates += 1
         first.merge(paper)
         if paper.abstract and not first.abstract:
             first.abstract = paper.abstract
         if paper.arxiv_id:
-            seen.setdefault(f"arxiv:{paper.arxiv_id}", first)
+            by_arxiv.setdefault(paper.arxiv_id, first)
     report.papers = len(merged)
     return merged

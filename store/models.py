@@ -7,6 +7,7 @@ has a typed field for everything any source gives (page dumps, the Hugging Face 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,6 +212,22 @@ _RARE_KEYS = frozenset(
     {"published_text", "list_day", "comments", "github_repo", "github_stars", "project_page", "ai_summary"}
     | {"organization", "ai_keywords", "categories"}
 )
+
+
+def earlier_sighting(
+    paper: Paper, by_arxiv: Callable[[str], Paper | None], by_id: Callable[[str], Paper | None]
+) -> Paper | None:
+    """The paper already seen that `paper` is another sighting of (the merge rule): the same
+    arXiv id, or else the same normalized title (the id is made from it) unless both have
+    arXiv ids that differ."""
+    if paper.arxiv_id:
+        known = by_arxiv(paper.arxiv_id)
+        if known is not None:
+            return known
+    known = by_id(paper.id)
+    if known is not None and known.arxiv_id and paper.arxiv_id and known.arxiv_id != paper.arxiv_id:
+        return None
+    return known
 
 
 def catalog_record(paper: Paper, every_field: bool = False) -> dict[str, Any]:
