@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from paperdeck.store.capped_warnings import CappedWarnings
 from paperdeck.store.dates import page_dates
 from paperdeck.store.dump_reader import iter_lines, open_dump, read_chunks
 from paperdeck.store.errors import DumpError
@@ -40,7 +41,6 @@ _GLUED_SUBSCRIBE = re.compile(r"^Subscribe(?=[A-Z0-9])")
 # Titles on these pages stay under ~150 characters and abstracts run past ~400; a short line
 # followed by a long one is a title, which tells a title whose abstract went missing.
 ABSTRACT_MIN = 200
-MAX_WARNINGS = 100  # per file; the rest are counted and summed up in one line
 
 
 @dataclass(slots=True)
@@ -77,23 +77,17 @@ class PaperBlock:
 
 
 @dataclass(slots=True)
-class ParseResult:
+class ParseResult(CappedWarnings):
     """The blocks of one dump and the warnings about blocks that were skipped."""
 
     name: str
     blocks: list[PaperBlock] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    warning_count: int = 0  # all of them; `warnings` keeps the first MAX_WARNINGS
+    warning_count: int = 0
 
     def to_papers(self, added: float = 0.0) -> list[Paper]:
         """The papers of the blocks, in order (repeats are merged by `Library.add_papers`)."""
         return [block.to_paper(added) for block in self.blocks]
-
-    def warn(self, message: str) -> None:
-        """Note a skipped block; a junk file of millions of lines must not fill memory with them."""
-        self.warning_count += 1
-        if len(self.warnings) < MAX_WARNINGS:
-            self.warnings.append(message)
 
 
 Token = tuple[int, str, str]  # (line number, kind, cleaned text)
@@ -208,8 +202,7 @@ def parse_lines(lines: Iterable[tuple[int, str]], name: str, source: str | None 
         previous_kind = kind
     if pending is not None:
         raise DumpError(f"{name}:{pending[0]}: title at end of file has no abstract (truncated file?)")
-    if result.warning_count > len(result.warnings):
-        result.warnings.append(f"{name}: … and {result.warning_count - len(result.warnings)} more warnings like these")
+    result.finish()
     if not result.blocks:
         raise DumpError(f"{name}: no papers found (expected title and abstract lines of a Daily Papers page)")
     return result

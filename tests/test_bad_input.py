@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from paperdeck.store.capped_warnings import MAX_WARNINGS
 from paperdeck.store.dump_reader import iter_lines
-from paperdeck.store.dumps import MAX_WARNINGS, parse_stream, parse_text
+from paperdeck.store.dumps import parse_stream, parse_text
 from paperdeck.store.errors import DumpError
 from tests.test_cli import folder_state, run
 

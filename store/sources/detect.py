@@ -72,9 +72,7 @@ def parse_any(
         parsed = parse_stream(cast(BinaryIO, stream), name, source)
     except DumpError as error:
         raise DumpError(f"{error}; paperdeck reads {FORMATS}") from None
-    result = SourceResult(name, PAGE_DUMP, [block.to_paper() for block in parsed.blocks], parsed.warnings)
-    result.warning_count = parsed.warning_count
-    return result
+    return SourceResult(name, PAGE_DUMP, parsed.to_papers(), parsed.warnings, parsed.warning_count)
 
 
 def _json(data: bytes, name: str) -> object | None:

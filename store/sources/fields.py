@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from paperdeck.store.arxiv_ids import arxiv_id as arxiv_id  # the sources take it from here
+from paperdeck.store.capped_warnings import CappedWarnings
 from paperdeck.store.clean import clean_block
-from paperdeck.store.dumps import MAX_WARNINGS
 from paperdeck.store.links import find_links, is_safe_url
 from paperdeck.store.models import Link, Paper
 from paperdeck.store.text import clean_text
@@ -39,7 +39,7 @@ _RAW_FACTOR = 4
 
 
 @dataclass(slots=True)
-class SourceResult:
+class SourceResult(CappedWarnings):
     """The papers read from one input and the warnings about what was skipped, cut or dropped
     (`Library.add_papers` takes the papers)."""
 
@@ -47,22 +47,7 @@ class SourceResult:
     format: str
     papers: list[Paper] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    warning_count: int = 0  # all of them; `warnings` keeps the first MAX_WARNINGS
-
-    def warn(self, message: str) -> None:
-        """Note one problem; past MAX_WARNINGS they are only counted (junk input must not fill
-        memory with messages)."""
-        self.warning_count += 1
-        if len(self.warnings) < MAX_WARNINGS:
-            self.warnings.append(message)
-
-    def finish(self) -> SourceResult:
-        """Close the warnings with one line for those counted but not kept; returns self."""
-        if self.warning_count > len(self.warnings):
-            self.warnings.append(
-                f"{self.name}: … and {self.warning_count - len(self.warnings)} more warnings like these"
-            )
-        return self
+    warning_count: int = 0
 
 
 def text_field(value: object, cap: int, what: str, cut: list[str], multiline: bool = False) -> str | None:
