@@ -1,5 +1,6 @@
 """arXiv identifiers: the one rule for what is one, used by every source, `REF` on the command
-line and `like:` (a module of its own so that none of them loads another's code for it)."""
+line and `like:`, and the pages every arXiv paper has (a module of its own so that none of
+them loads another's code for it)."""
 
 from __future__ import annotations
 
@@ -30,3 +31,18 @@ def arxiv_id(value: object) -> str | None:
         # The subject class (`math.GT/…`) is not part of the canonical id.
         return f"{old.group(1)}/{old.group(2)}{old.group(3)}{old.group(4)}"
     return None
+
+
+def abs_url(arxiv_id: str) -> str:
+    """A paper's arXiv abstract page (the URL arXiv's own citations give)."""
+    return f"https://arxiv.org/abs/{arxiv_id}"
+
+
+def hf_url(arxiv_id: str) -> str:
+    """A paper's Hugging Face page."""
+    return f"https://huggingface.co/papers/{arxiv_id}"
+
+
+def pdf_url(arxiv_id: str) -> str:
+    """A paper's PDF on arXiv."""
+    return f"https://arxiv.org/pdf/{arxiv_id}"

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
+from paperdeck.store.arxiv_ids import abs_url, hf_url, pdf_url
 from paperdeck.store.models import Link, Paper
 
 # A URL with a scheme may start anywhere (LaTeX glues `available~https://...`).
@@ -154,11 +155,7 @@ def derived_links(arxiv_id: str | None) -> list[Link]:
     and PDF."""
     if not arxiv_id:
         return []
-    return [
-        Link(f"https://huggingface.co/papers/{arxiv_id}", "hf"),
-        Link(f"https://arxiv.org/abs/{arxiv_id}", "arxiv"),
-        Link(f"https://arxiv.org/pdf/{arxiv_id}", "pdf"),
-    ]
+    return [Link(hf_url(arxiv_id), "hf"), Link(abs_url(arxiv_id), "arxiv"), Link(pdf_url(arxiv_id), "pdf")]
 
 
 def all_links(paper: Paper) -> list[Link]:

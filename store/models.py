@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from paperdeck.store.arxiv_ids import hf_url
 from paperdeck.store.dates import date_key, short_date
 
 LINK_KINDS = ("project", "code", "data")
@@ -368,5 +369,5 @@ def primary_link(links: list[Link], arxiv_id: str | None = None) -> Link | None:
             if link.kind == kind:
                 return link
     if arxiv_id:
-        return Link(f"https://huggingface.co/papers/{arxiv_id}", "hf")
+        return Link(hf_url(arxiv_id), "hf")
     return links[0] if links else None

@@ -8,20 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from paperdeck.store.arxiv_ids import abs_url as arxiv_url
+from paperdeck.store.arxiv_ids import hf_url as hf_url
+from paperdeck.store.arxiv_ids import pdf_url
 from paperdeck.store.models import Marks, Paper
 
 # What every export function takes: the papers with the user's marks, in the order to write.
 Entry = tuple[Paper, Marks]
-
-
-def arxiv_url(arxiv_id: str) -> str:
-    """The paper's arXiv abstract page (the URL arXiv's own citations give)."""
-    return f"https://arxiv.org/abs/{arxiv_id}"
-
-
-def hf_url(arxiv_id: str) -> str:
-    """The paper's Hugging Face page."""
-    return f"https://huggingface.co/papers/{arxiv_id}"
 
 
 def arxiv_doi(arxiv_id: str) -> str:
@@ -51,7 +44,7 @@ def known_urls(paper: Paper) -> list[str]:
     urls = [link.url for link in paper.links]
     urls += [url for url in (paper.project_page, paper.github_repo) if url]
     if paper.arxiv_id:
-        urls += [arxiv_url(paper.arxiv_id), hf_url(paper.arxiv_id), f"https://arxiv.org/pdf/{paper.arxiv_id}"]
+        urls += [arxiv_url(paper.arxiv_id), hf_url(paper.arxiv_id), pdf_url(paper.arxiv_id)]
     return list(dict.fromkeys(urls))
 
 
