@@ -27,7 +27,6 @@ from paperdeck.store.storage import file_signature
 ABSTRACTS_FILE = "abstracts.json"
 ABSTRACTS_TABLE = "abstracts"
 ABSTRACTS_OPENING = opening(ABSTRACTS_TABLE)
-ABSTRACTS_CLOSING = CLOSING
 
 
 def abstracts_payload(texts: Iterable[tuple[int, str, str]], generation: int) -> list[bytes]:
@@ -147,7 +146,7 @@ def find_spans(fd: int) -> Spans | None:
         offset = handle.tell()
         closed = False
         for line in handle:
-            if line.rstrip(b"\n") == ABSTRACTS_CLOSING:
+            if line.rstrip(b"\n") == CLOSING:
                 closed = True
                 break
             colon = line.find(b'":')
@@ -173,9 +172,7 @@ def read_one(fd: int, span: tuple[int, int], paper_id: str) -> str:
         record = orjson.loads(os.pread(fd, length, start))
     except (OSError, orjson.JSONDecodeError):
         return ""
-    if not isinstance(record, dict) or record.get("id") != paper_id or not isinstance(record.get("text"), str):
-        return ""
-    return clean_block(record["text"])
+    return _text_of(record, paper_id) or ""
 
 
 def find_one(path: Path, doc_id: int, paper_id: str) -> str | None:
@@ -194,6 +191,11 @@ def find_one(path: Path, doc_id: int, paper_id: str) -> str | None:
         record = orjson.loads(record_of(line)) if line is not None else None
     except (orjson.JSONDecodeError, ValueError):
         return None
+    return _text_of(record, paper_id)
+
+
+def _text_of(record: object, paper_id: str) -> str | None:
+    """The abstract a record holds if it is `paper_id`'s, cleaned of control characters."""
     if not isinstance(record, dict) or record.get("id") != paper_id or not isinstance(record.get("text"), str):
         return None
     return clean_block(record["text"])
