@@ -23,6 +23,7 @@ from paperdeck.store.backups import backup_paths
 from paperdeck.store.errors import LibraryError, NewerSchemaError
 from paperdeck.store.journal import Journal
 from paperdeck.store.library import INDEX_FILE
+from paperdeck.store.line_table import LINE_TABLE_FILE, catalog_key, load_line_table
 from paperdeck.store.schema import META_TABLE, check_meta
 from paperdeck.store.storage import folder_lock, load_json_file, parse_library_bytes, write_atomic
 
@@ -89,6 +90,8 @@ def examine(folder: Path, repair: bool = False) -> list[FileReport]:
                 report.notes.append(f"kept the {count} readable lines")
             reports.append(report)
     reports.append(_index_report(folder / INDEX_FILE))
+    if (folder / LINE_TABLE_FILE).exists():
+        reports.append(_line_table_report(folder))
     return reports
 
 
@@ -161,4 +164,17 @@ def _index_report(path: Path) -> FileReport:
         report.notes.append("no saved search index yet (the browser or `paperdeck list` writes one)")
     elif read_snapshot(path) is None:
         report.notes.append("not readable by this version; it is a cache and will be rebuilt")
+    return report
+
+
+def _line_table_report(folder: Path) -> FileReport:
+    """The table of catalog lines is a cache too (store/line_table.py): one made for another
+    catalog is ignored and made again by the next quick command, never an error."""
+    report = FileReport(folder / LINE_TABLE_FILE)
+    try:
+        key = catalog_key((folder / catalog_files.CATALOG_FILE).read_bytes())
+    except OSError:
+        key = {}
+    if not key or load_line_table(report.path, key) is None:
+        report.notes.append("made for another catalog or unreadable; it is a cache and will be rebuilt")
     return report

@@ -9,7 +9,8 @@ related papers and `for-you`, and the saved index file. What other features call
   catalog and marks with no index at all.
 - `parse_query(text, saved)`, `Query`, `SORTS` (a browser's cycle), `EVERY_SORT` (+ `for-you`).
 - `load_or_start_index`, `save_if_more_complete`, `update_saved_index`, `load_index`,
-  `save_index`: the index saved beside the library (a cache).
+  `save_index`: the index saved beside the library (a cache); given a `PapersByPosition`
+  (papers made from their ids only when read), a loaded index makes only those a query reads.
 - `load_fuzzy_matching()`: import rapidfuzz ahead of the first keystroke.
 """
 
@@ -27,7 +28,7 @@ from paperdeck.store.search.index_file import (
 from paperdeck.store.search.ordering import IdView
 from paperdeck.store.search.query import Query, parse_query
 from paperdeck.store.search.result import SearchResult
-from paperdeck.store.search.table import EVERY_SORT, SORTS
+from paperdeck.store.search.table import EVERY_SORT, SORTS, PapersByPosition
 from paperdeck.store.search.words import load_fuzzy_matching
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "SORTS",
     "IdView",
     "IndexSnapshot",
+    "PapersByPosition",
     "Query",
     "SearchIndex",
     "SearchResult",

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from paperdeck.store.models import LINK_KINDS, Marks, Paper
 from paperdeck.store.search.ordering import IdView
@@ -39,7 +39,7 @@ def allowed_positions(
                 excluded |= found
     new = query.is_flags.get("new")
     if new is not None:
-        found = _added_since(table.papers, new_since)
+        found = _added_since(table.added, new_since)
         narrow(found) if new else excluded.update(found)
     for flag, wanted in query.has_flags.items():
         if flag == "note":
@@ -59,12 +59,12 @@ def allowed_positions(
     return allowed
 
 
-def _added_since(papers: list[Paper], since: float | None) -> set[int]:
-    """Papers added after `since` (the previous browser session); without one, the papers of
-    the latest import (they share its time)."""
+def _added_since(added: Sequence[float], since: float | None) -> set[int]:
+    """Positions of papers added after `since` (the previous browser session); without one,
+    the papers of the latest import (they share its time)."""
     if since is None:
-        since = max((paper.added for paper in papers), default=0.0) - 1e-6
-    return {position for position, paper in enumerate(papers) if paper.added > since}
+        since = max(added, default=0.0) - 1e-6
+    return {position for position, time in enumerate(added) if time > since}
 
 
 def marked(marks: Mapping[str, Marks], positions: dict[str, int], tag: str = "", flag: str = "") -> set[int]:

@@ -26,7 +26,7 @@ from paperdeck.store.search.compounds import text_words
 from paperdeck.store.search.fields import EAGER, FIELD_NAMES, NotesField
 from paperdeck.store.search.matching import TextMatching
 from paperdeck.store.search.postings import FlatPostings, Postings
-from paperdeck.store.search.table import PaperTable
+from paperdeck.store.search.table import PapersByPosition, PaperTable
 from paperdeck.store.search.words import EMPTY, Vocabulary, build_vocabulary
 from paperdeck.store.text import word_set
 
@@ -48,13 +48,15 @@ COMPACT_SHARE = 0.1
 class IndexSnapshot:
     """What `SearchIndex.restore` needs to skip re-reading abstracts: the ids of the papers
     indexed, in position order, every field's table, the papers whose abstract is still to
-    index, the compounds learned (hyphenated forms) and each paper's count of distinct words."""
+    index, the compounds learned (hyphenated forms), each paper's count of distinct words and
+    when each was added (the default order, known without making the papers)."""
 
     ids: list[str]
     tables: dict[str, FlatPostings]
     unindexed: array[int]
     compounds: list[bytes]
     lengths: array[int]
+    added: array[float]
 
 
 def _own_abstract(paper: Paper) -> str:
@@ -153,8 +155,9 @@ class SearchIndex(TextMatching):
         for position, note in noted.items():
             self._notes.set(position, note)
 
-    def _after_adding(self) -> None:
-        """Fresh caches, vocabulary and default order for the papers just added."""
+    def _after_adding(self, warm: bool = True) -> None:
+        """Fresh caches, vocabulary and (`warm`) default order and facets for the papers just
+        added."""
         self._table.changed()
         self._changed()
         if self._defer_abstracts:
@@ -164,9 +167,11 @@ class SearchIndex(TextMatching):
         else:
             self.index_abstracts()
         # The default order and its ranks (~10 ms at 100k) and the facets (`year:` ~70 ms)
-        # belong to the build, not to whichever keystroke first needs them.
-        self._table.rank("added")
-        self._table.build_facets()
+        # belong to the build, not to whichever keystroke first needs them; a one-shot
+        # command makes only those its query needs.
+        if warm:
+            self._table.rank("added")
+            self._table.build_facets()
 
     def _add(self, papers: Iterable[Paper]) -> bool:
         """Every field but the abstract; abstracts queued. True if any paper came."""
@@ -260,6 +265,7 @@ class SearchIndex(TextMatching):
                 array("i", unindexed),
                 sorted(self._compounds.values()),
                 array("i", self._lengths),  # saved as int32, as every other section
+                array("d", self._table.added),
             )
 
     def _compact(self, share: float) -> None:
@@ -273,27 +279,35 @@ class SearchIndex(TextMatching):
 
     @classmethod
     def restore(
-        cls, papers: Sequence[Paper], snapshot: IndexSnapshot, abstract_of: Callable[[Paper], str] | None = None
+        cls,
+        papers: Sequence[Paper],
+        snapshot: IndexSnapshot,
+        abstract_of: Callable[[Paper], str] | None = None,
+        warm: bool = True,
     ) -> SearchIndex | None:
         """An index of `papers` from a snapshot of an index of the first of them, or None when
         `papers` does not start with the snapshot's papers in the same order. Papers added
-        since are indexed as by `add`; abstracts missing then are queued again.
+        since are indexed as by `add`; abstracts missing then are queued again. `warm`: the
+        facets and default order made now (a browser), not on first use (one query).
 
-        A paper's title never changes (its id is made from it) and a merge only gives an
-        abstract to a paper that had none, so postings of the same ids in the same order hold.
+        A paper's title never changes (its id is made from it), nor when it was added, and a
+        merge only gives an abstract to a paper that had none, so postings of the same ids in
+        the same order hold. Papers given as a `PapersByPosition` are made only when read.
         """
         count = len(snapshot.ids)
-        if [paper.id for paper in papers[:count]] != snapshot.ids or set(snapshot.tables) != set(FIELD_NAMES):
+        lazy = isinstance(papers, PapersByPosition)
+        ids = papers.ids if lazy else [paper.id for paper in papers[:count]]
+        if ids[:count] != snapshot.ids or set(snapshot.tables) != set(FIELD_NAMES):
             return None
         index = cls(defer_abstracts=True, abstract_of=abstract_of)
-        for paper in papers[:count]:
-            index._table.register(paper)
+        head = papers.first(count) if lazy else list(papers[:count])
+        index._table = PaperTable.restored(head, snapshot.ids, snapshot.added)
         index._tables = {name: Postings(snapshot.tables[name]) for name in FIELD_NAMES}
         index._compounds.update((hyphenated.replace(b"-", b""), hyphenated) for hyphenated in snapshot.compounds)
         index._lengths = array("H", (min(65535, length) for length in snapshot.lengths))
         index._pending_abstracts.extend(snapshot.unindexed)
         index._add(papers[count:])
-        index._after_adding()
+        index._after_adding(warm)
         return index
 
     # --- generations and caches ------------------------------------------------------------------

@@ -9,9 +9,10 @@ from the library as before, then saved again. Written atomically like every libr
 Layout: MAGIC, one JSON header line, then the sections the header lists, back to back: the
 ids (newline-separated), each field's table in the order the header names them (words sorted,
 newline-separated, then papers per word and the postings as int32 arrays), the positions whose
-abstract is still to index (int32), the compounds learned (hyphenated, newline-separated) and
-each paper's count of distinct words (int32). The header names the byte order and integer size
-of the arrays, the fields, each section's length and a CRC-32 of them all.
+abstract is still to index (int32), the compounds learned (hyphenated, newline-separated),
+each paper's count of distinct words (int32) and when it was added (float64). The header
+names the byte order and integer size of the arrays, the fields, each section's length and a
+CRC-32 of them all.
 """
 
 from __future__ import annotations
@@ -33,9 +34,10 @@ from paperdeck.store.storage import write_atomic
 
 MAGIC = b"paperdeck search index\n"
 # 2: words of each table sorted (read by bisection, store/search/postings.py); 3: a table per
-# field (store/search/fields.py), compounds and word counts (store/search/related.py)
-VERSION = 3
-_SECTIONS = 1 + 3 * len(FIELD_NAMES) + 3  # ids, 3 per field, unindexed, compounds, lengths
+# field (store/search/fields.py), compounds and word counts (store/search/related.py); 4: when
+# each paper was added (a query's order without making every paper)
+VERSION = 4
+_SECTIONS = 1 + 3 * len(FIELD_NAMES) + 4  # ids, 3 per field, unindexed, compounds, lengths, added
 
 
 def save_index(path: Path, index: SearchIndex) -> bool:
@@ -45,7 +47,12 @@ def save_index(path: Path, index: SearchIndex) -> bool:
     sections = [_lines(id_.encode("utf-8") for id_ in snapshot.ids)]
     for name in FIELD_NAMES:
         sections.extend(_flat_sections(snapshot.tables[name]))
-    sections += [snapshot.unindexed.tobytes(), _lines(snapshot.compounds), snapshot.lengths.tobytes()]
+    sections += [
+        snapshot.unindexed.tobytes(),
+        _lines(snapshot.compounds),
+        snapshot.lengths.tobytes(),
+        snapshot.added.tobytes(),
+    ]
     header = {
         "version": VERSION,
         "fields": list(FIELD_NAMES),
@@ -64,22 +71,23 @@ def save_index(path: Path, index: SearchIndex) -> bool:
 
 
 def load_index(
-    path: Path, papers: Sequence[Paper], abstract_of: Callable[[Paper], str] | None = None
+    path: Path, papers: Sequence[Paper], abstract_of: Callable[[Paper], str] | None = None, warm: bool = True
 ) -> SearchIndex | None:
     """The saved index brought up to date with `papers` (papers added since are indexed by
     title, their abstracts queued), or None when there is no usable file: missing, damaged,
-    another format or machine, or made for a library that has since lost or reordered papers."""
+    another format or machine, or made for a library that has since lost or reordered papers.
+    `warm` as for `SearchIndex.restore`."""
     snapshot = read_snapshot(path)
-    return None if snapshot is None else SearchIndex.restore(papers, snapshot, abstract_of)
+    return None if snapshot is None else SearchIndex.restore(papers, snapshot, abstract_of, warm)
 
 
 def load_or_start_index(
-    path: Path, papers: Sequence[Paper], abstract_of: Callable[[Paper], str] | None = None
+    path: Path, papers: Sequence[Paper], abstract_of: Callable[[Paper], str] | None = None, warm: bool = True
 ) -> tuple[SearchIndex, int]:
     """The saved index (see `load_index`) or, without a usable one, a new index of the titles
     with every abstract queued; and how many papers it had fully indexed (-1 for a new one),
     for `save_if_more_complete` once `index_abstracts` has run."""
-    index = load_index(path, papers, abstract_of)
+    index = load_index(path, papers, abstract_of, warm)
     if index is None:
         return SearchIndex(papers, defer_abstracts=True, abstract_of=abstract_of), -1
     return index, index.complete
@@ -134,7 +142,7 @@ def read_snapshot(path: Path) -> IndexSnapshot | None:
         start += length
     if _crc32(sections) != header["crc32"]:
         return None
-    ids, *tables, unindexed, compounds, lengths = sections
+    ids, *tables, unindexed, compounds, lengths, added = sections
     try:
         snapshot = IndexSnapshot(
             [id_.decode("utf-8") for id_ in _split_lines(ids)],
@@ -142,10 +150,11 @@ def read_snapshot(path: Path) -> IndexSnapshot | None:
             _ints(unindexed),
             _split_lines(compounds),
             _ints(lengths),
+            _numbers(added, "d"),
         )
-    except ValueError:  # sections that do not fit together (counts vs postings)
+    except ValueError:  # sections that do not fit together (counts vs postings, partial numbers)
         return None
-    return snapshot if len(snapshot.lengths) == len(snapshot.ids) else None
+    return snapshot if len(snapshot.lengths) == len(snapshot.added) == len(snapshot.ids) else None
 
 
 def _crc32(sections: Sequence[bytes | memoryview]) -> int:
@@ -168,8 +177,12 @@ def _flat_sections(flat: FlatPostings) -> list[bytes]:
 
 
 def _ints(section: memoryview) -> array[int]:
-    numbers = array("i")
-    numbers.frombytes(section)
+    return _numbers(section, "i")
+
+
+def _numbers(section: memoryview, typecode: str) -> array:  # type: ignore[type-arg]
+    numbers = array(typecode)
+    numbers.frombytes(section)  # ValueError for a length that is not a whole number of items
     return numbers
 
 

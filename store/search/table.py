@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableSequence
 from collections.abc import Set as AbstractSet
 
 from paperdeck.store.models import Paper
@@ -51,13 +51,63 @@ def _newest_first(paper: Paper, position: int) -> tuple[int, int, int, int]:
     return (-year, -month, -day, position) if year else (1, 0, 0, position)
 
 
+class PapersByPosition(MutableSequence[Paper]):
+    """Papers by position, each made (by `make`, from its id) only when read: a query of a
+    one-shot command reads a few thousand of 100,000 (making them all was ~0.4 s)."""
+
+    def __init__(self, ids: Iterable[str], make: Callable[[str], Paper]) -> None:
+        self._ids = list(ids)
+        self._make = make
+        self._papers: dict[int, Paper] = {}
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @property
+    def ids(self) -> list[str]:
+        """The papers' ids, in position order (a copy)."""
+        return list(self._ids)
+
+    def first(self, count: int) -> PapersByPosition:
+        """The first `count` papers, as lazily (the papers made so far are shared)."""
+        head = PapersByPosition(self._ids[:count], self._make)
+        head._papers = {i: paper for i, paper in self._papers.items() if i < count}
+        return head
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def,override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._ids)))]
+        if index < 0:
+            index += len(self._ids)
+        paper = self._papers.get(index)
+        if paper is None:
+            paper = self._papers[index] = self._make(self._ids[index])
+        return paper
+
+    def __setitem__(self, index, paper):  # type: ignore[no-untyped-def,override]
+        self._papers[index] = paper
+
+    def __delitem__(self, index):  # type: ignore[no-untyped-def,override]
+        raise TypeError("papers keep their positions")
+
+    def insert(self, index: int, paper: Paper) -> None:
+        """Only at the end, as `PaperTable.register` appends."""
+        if index != len(self._ids):
+            raise TypeError("papers keep their positions")
+        self._papers[index] = paper
+        self._ids.append(paper.id)
+
+
 class PaperTable:
     """Papers by position (the order they were added) with their ids, facets and orders."""
 
     def __init__(self, papers: Iterable[Paper] = ()) -> None:
-        self.papers: list[Paper] = []
+        self.papers: MutableSequence[Paper] = []
         self.ids: list[str] = []
         self.positions: dict[str, int] = {}
+        # When each was added (the default order, `is:new`), apart from the papers: a restored
+        # index's table has them without making its papers (`restored`).
+        self.added = array("d")
         self._facets: dict[str, defaultdict[object, set[int]]] = {}
         self._orders: dict[str, list[int]] = {}
         self._ranks: dict[str, array[int]] = {}
@@ -65,6 +115,16 @@ class PaperTable:
         self.papers.extend(papers)
         self.ids.extend(paper.id for paper in self.papers)
         self.positions.update(zip(self.ids, range(len(self.ids)), strict=True))
+        self.added.extend(paper.added for paper in self.papers)
+
+    @classmethod
+    def restored(cls, papers: MutableSequence[Paper], ids: list[str], added: array[float]) -> PaperTable:
+        """A table of `papers` (e.g. a `PapersByPosition`) whose ids and times added are known
+        without reading them (a saved index)."""
+        table = cls()
+        table.papers, table.ids, table.added = papers, list(ids), array("d", added)
+        table.positions.update(zip(table.ids, range(len(table.ids)), strict=True))
+        return table
 
     def __len__(self) -> int:
         return len(self.papers)
@@ -75,6 +135,7 @@ class PaperTable:
         self.positions[paper.id] = position
         self.papers.append(paper)
         self.ids.append(paper.id)
+        self.added.append(paper.added)
         self._facet_paper(paper, position, add=True)
         return position
 
@@ -83,6 +144,7 @@ class PaperTable:
         old = self.papers[position]
         self._facet_paper(old, position, add=False)
         self.papers[position] = paper
+        self.added[position] = paper.added
         self._facet_paper(paper, position, add=True)
         return old
 
@@ -141,7 +203,7 @@ class PaperTable:
             "date": lambda i: _newest_first(papers[i], i),
             "upvotes": lambda i: (-(papers[i].upvotes if papers[i].upvotes is not None else -1), i),
             "title": lambda i: (papers[i].title.lower(), i),
-            "added": lambda i: (-papers[i].added, i),
+            "added": lambda i: (-self.added[i], i),
         }
         return keys[sort]
 

@@ -150,14 +150,17 @@ def cmd_list(args: argparse.Namespace, library: Library) -> int:
 
 
 def _search_with_index(library: Library, query: Query, sort: str, new_since: float | None) -> SearchResult:
-    """The query against the saved index (~0.4 s at 100k papers) or a new one (~6 s); either
-    way every abstract indexed (those imported since the save, or all, read from disk one by
-    one) and the result saved."""
-    from paperdeck.store.search import load_or_start_index, save_if_more_complete
+    """The query against the saved index or a new one (~6 s at 100k papers); either way every
+    abstract indexed (those imported since the save, or all, read from disk one by one) and
+    the result saved. Abstracts are read only as the index or the query needs them."""
+    from paperdeck.store.search import PapersByPosition, load_or_start_index, save_if_more_complete
 
-    library.find_abstracts()
+    papers = library.papers
     index, complete_before = load_or_start_index(
-        library.index_path, list(library.papers.values()), lambda paper: library.abstract_of(paper.id)
+        library.index_path,
+        PapersByPosition(papers, papers.__getitem__),
+        lambda paper: library.read_abstract(paper.id),
+        warm=False,
     )
     index.index_abstracts()
     save_if_more_complete(library.index_path, index, complete_before)
