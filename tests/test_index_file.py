@@ -29,14 +29,15 @@ def saved(tmp_path: Path, seed_papers: list[Paper]) -> Path:
     return path
 
 
-def test_a_loaded_index_answers_like_a_built_one(saved: Path, seed_papers: list[Paper]) -> None:
-    loaded = load_index(saved, seed_papers)
+@pytest.mark.parametrize("one_shot", [False, True], ids=["read", "mapped"])
+def test_a_loaded_index_answers_like_a_built_one(saved: Path, seed_papers: list[Paper], one_shot: bool) -> None:
+    loaded = load_index(saved, seed_papers, one_shot=one_shot)
     assert loaded is not None
     assert loaded.abstracts_pending == 0
     assert answers(loaded) == answers(SearchIndex(seed_papers))
     # Abstract words come from the file: the papers given to load_index have no abstracts.
     bare = [dataclasses.replace(paper, abstract="") for paper in seed_papers]
-    from_file = load_index(saved, bare)
+    from_file = load_index(saved, bare, one_shot=one_shot)
     assert from_file is not None
     word, expected = abstract_only_word(seed_papers)
     found = list(from_file.search(word, {}).ids)
@@ -44,17 +45,26 @@ def test_a_loaded_index_answers_like_a_built_one(saved: Path, seed_papers: list[
     assert found == list(SearchIndex(seed_papers).search(word, {}).ids)
 
 
-def test_papers_added_since_the_save_are_indexed_on_load(tmp_path: Path, seed_papers: list[Paper]) -> None:
+@pytest.mark.parametrize("one_shot", [False, True], ids=["read", "mapped"])
+def test_papers_added_since_the_save_are_indexed_on_load(
+    tmp_path: Path, seed_papers: list[Paper], one_shot: bool
+) -> None:
+    """The new papers' words go to each table's overlay, over a flat part read or mapped;
+    saving again folds them in."""
     path = tmp_path / "index.bin"
     half = len(seed_papers) // 2
     save_index(path, SearchIndex(seed_papers[:half]))
-    loaded = load_index(path, seed_papers)
+    loaded = load_index(path, seed_papers, one_shot=one_shot)
     assert loaded is not None
     assert len(loaded) == len(seed_papers)
     assert loaded.abstracts_pending == len(seed_papers) - half  # titles now, abstracts queued
     while loaded.index_abstracts(7):
         pass
     assert answers(loaded) == answers(SearchIndex(seed_papers))
+    assert save_index(path, loaded)
+    again = load_index(path, seed_papers, one_shot=one_shot)
+    assert again is not None and again.abstracts_pending == 0
+    assert answers(again) == answers(SearchIndex(seed_papers))
 
 
 def test_an_abstract_that_was_empty_is_indexed_when_it_arrives(tmp_path: Path, seed_papers: list[Paper]) -> None:
@@ -117,6 +127,7 @@ def test_a_damaged_or_foreign_file_is_ignored(saved: Path, seed_papers: list[Pap
         data[len(MAGIC) : header_end] = b"{" * (header_end - len(MAGIC))
     saved.write_bytes(bytes(data))
     assert read_snapshot(saved) is None
+    assert read_snapshot(saved, mapped=True) is None
     assert load_index(saved, seed_papers) is None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -105,7 +106,7 @@ def test_an_index_over_papers_made_when_read_answers_as_the_whole_one(seed_paper
             made.append(paper_id)
             return library.papers[paper_id]
 
-        lazy = load_index(path, PapersByPosition([paper.id for paper in papers], make), warm=False)
+        lazy = load_index(path, PapersByPosition([paper.id for paper in papers], make), one_shot=True)
         assert lazy is not None
         assert list(lazy.search(query, starred).ids) == list(eager.search(query, starred).ids), query
         assert most is None or len(made) <= most, query
@@ -123,3 +124,27 @@ def test_abstracts_are_read_one_by_one_until_many_are_wanted(library: Library, m
         assert lazy.abstracts_available == (number >= 3)
     assert texts == [library.papers[paper_id].abstract for paper_id in ids]
     assert all(texts)
+
+
+def test_a_list_of_filters_loads_no_index_module(library: Library) -> None:
+    """The search package hands out its names lazily: `list is:starred` imports the filters,
+    not the index, its file, the ranking or the related-papers model."""
+    script = (
+        "import sys; from paperdeck.tui.__main__ import main;"
+        f"code = main(['--library', {str(library.folder)!r}, 'list', 'is:starred']);"
+        "print(sorted(m for m in sys.modules if m.startswith('paperdeck.store.search.')))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    loaded = result.stdout.strip().splitlines()[-1]
+    assert "paperdeck.store.search.filters" in loaded
+    for heavy in ("index", "index_file", "matching", "related", "postings"):
+        assert f"'paperdeck.store.search.{heavy}'" not in loaded
+
+
+def test_every_name_of_the_search_package_resolves() -> None:
+    import paperdeck.store.search as search
+
+    for name in search.__all__:
+        assert getattr(search, name) is not None
+    with pytest.raises(AttributeError):
+        search.no_such_name  # noqa: B018

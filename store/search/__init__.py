@@ -16,36 +16,55 @@ related papers and `for-you`, and the saved index file. What other features call
 
 from __future__ import annotations
 
-from paperdeck.store.search.filters import filter_papers
-from paperdeck.store.search.index import IndexSnapshot, SearchIndex
-from paperdeck.store.search.index_file import (
-    load_index,
-    load_or_start_index,
-    save_if_more_complete,
-    save_index,
-    update_saved_index,
-)
-from paperdeck.store.search.ordering import IdView
-from paperdeck.store.search.query import Query, parse_query
-from paperdeck.store.search.result import SearchResult
-from paperdeck.store.search.table import EVERY_SORT, SORTS, PapersByPosition
-from paperdeck.store.search.words import load_fuzzy_matching
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = [
-    "EVERY_SORT",
-    "SORTS",
-    "IdView",
-    "IndexSnapshot",
-    "PapersByPosition",
-    "Query",
-    "SearchIndex",
-    "SearchResult",
-    "filter_papers",
-    "load_fuzzy_matching",
-    "load_index",
-    "load_or_start_index",
-    "parse_query",
-    "save_if_more_complete",
-    "save_index",
-    "update_saved_index",
-]
+if TYPE_CHECKING:  # the names as type checkers see them ("as": re-exported)
+    from paperdeck.store.search.filters import filter_papers as filter_papers
+    from paperdeck.store.search.index import IndexSnapshot as IndexSnapshot
+    from paperdeck.store.search.index import SearchIndex as SearchIndex
+    from paperdeck.store.search.index_file import load_index as load_index
+    from paperdeck.store.search.index_file import load_or_start_index as load_or_start_index
+    from paperdeck.store.search.index_file import save_if_more_complete as save_if_more_complete
+    from paperdeck.store.search.index_file import save_index as save_index
+    from paperdeck.store.search.index_file import update_saved_index as update_saved_index
+    from paperdeck.store.search.ordering import IdView as IdView
+    from paperdeck.store.search.query import Query as Query
+    from paperdeck.store.search.query import parse_query as parse_query
+    from paperdeck.store.search.result import SearchResult as SearchResult
+    from paperdeck.store.search.table import EVERY_SORT as EVERY_SORT
+    from paperdeck.store.search.table import SORTS as SORTS
+    from paperdeck.store.search.table import PapersByPosition as PapersByPosition
+    from paperdeck.store.search.words import load_fuzzy_matching as load_fuzzy_matching
+
+# Each name is imported from its module when first asked for: `paperdeck list is:starred`
+# needs the filters, not the index, its file and the ranking (~12 ms of imports).
+_HOMES = {
+    "filter_papers": "filters",
+    "IndexSnapshot": "index",
+    "SearchIndex": "index",
+    "load_index": "index_file",
+    "load_or_start_index": "index_file",
+    "save_if_more_complete": "index_file",
+    "save_index": "index_file",
+    "update_saved_index": "index_file",
+    "IdView": "ordering",
+    "Query": "query",
+    "parse_query": "query",
+    "SearchResult": "result",
+    "EVERY_SORT": "table",
+    "SORTS": "table",
+    "PapersByPosition": "table",
+    "load_fuzzy_matching": "words",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value  # asked once
+    return value

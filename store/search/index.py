@@ -25,7 +25,7 @@ from paperdeck.store.models import Marks, Paper
 from paperdeck.store.search.compounds import text_words
 from paperdeck.store.search.fields import EAGER, FIELD_NAMES, NotesField
 from paperdeck.store.search.matching import TextMatching
-from paperdeck.store.search.postings import FlatPostings, Postings
+from paperdeck.store.search.postings import FlatPostings, Ints, Postings
 from paperdeck.store.search.table import PapersByPosition, PaperTable
 from paperdeck.store.search.words import EMPTY, Vocabulary, build_vocabulary
 from paperdeck.store.text import word_set
@@ -53,10 +53,10 @@ class IndexSnapshot:
 
     ids: list[str]
     tables: dict[str, FlatPostings]
-    unindexed: array[int]
+    unindexed: Ints
     compounds: list[bytes]
-    lengths: array[int]
-    added: array[float]
+    lengths: Ints
+    added: array[float] | memoryview
 
 
 def _own_abstract(paper: Paper) -> str:
@@ -304,7 +304,7 @@ class SearchIndex(TextMatching):
         index._table = PaperTable.restored(head, snapshot.ids, snapshot.added)
         index._tables = {name: Postings(snapshot.tables[name]) for name in FIELD_NAMES}
         index._compounds.update((hyphenated.replace(b"-", b""), hyphenated) for hyphenated in snapshot.compounds)
-        index._lengths = array("H", (min(65535, length) for length in snapshot.lengths))
+        index._lengths = array("H", map(min, snapshot.lengths, repeat(65535)))
         index._pending_abstracts.extend(snapshot.unindexed)
         index._add(papers[count:])
         index._after_adding(warm)

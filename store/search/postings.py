@@ -20,8 +20,11 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import accumulate, chain, pairwise
 from operator import sub
+from typing import TypeAlias
 
 _new_postings = partial(array, "i")
+# int32 arrays, or views of them in a mapped index file (store/search/index_file.py)
+Ints: TypeAlias = "array[int] | memoryview"
 
 
 @dataclass(slots=True)
@@ -30,8 +33,8 @@ class FlatPostings:
     posting in word order (arrays: written and read as raw bytes)."""
 
     words: list[bytes]
-    counts: array[int]
-    positions: array[int]
+    counts: Ints
+    positions: Ints
 
     @classmethod
     def of(cls, table: Mapping[bytes, Sequence[int]]) -> FlatPostings:
@@ -63,7 +66,7 @@ class Postings:
         """A table of `flat` (sorted, as `FlatPostings.fits` checks), or an empty one."""
         self._words: list[bytes] = flat.words if flat else []
         self._ends = array("q", accumulate(flat.counts)) if flat else array("q")
-        self._positions: array[int] = flat.positions if flat else array("i")
+        self._positions: Ints = flat.positions if flat else array("i")
         self._fresh: defaultdict[bytes, array[int]] = defaultdict(_new_postings)
 
     def appender(self) -> Callable[[bytes], array[int]]:
@@ -84,7 +87,11 @@ class Postings:
         if slot < 0:
             return fresh if fresh is not None else ()
         flat = self._positions[self._ends[slot - 1] if slot else 0 : self._ends[slot]]
-        return flat if fresh is None else flat + fresh
+        if fresh is None:
+            return flat
+        joined = array("i", flat)  # a copy either way: `flat` may be a view of a mapped file
+        joined.extend(fresh)
+        return joined
 
     def __bool__(self) -> bool:
         """False for a table with no word (authors, keywords, summaries of a library of dumps)."""

@@ -118,7 +118,7 @@ class PaperTable:
         self.added.extend(paper.added for paper in self.papers)
 
     @classmethod
-    def restored(cls, papers: MutableSequence[Paper], ids: list[str], added: array[float]) -> PaperTable:
+    def restored(cls, papers: MutableSequence[Paper], ids: list[str], added: Iterable[float]) -> PaperTable:
         """A table of `papers` (e.g. a `PapersByPosition`) whose ids and times added are known
         without reading them (a saved index)."""
         table = cls()
@@ -193,7 +193,12 @@ class PaperTable:
         sort = "added" if sort in ("relevance", "for-you") else sort
         order = self._orders.get(sort)
         if order is None:
-            order = sorted(range(len(self.papers)), key=self._sort_key(sort))
+            if sort == "added":
+                # Newest first, ties in position order: a stable sort reversed keeps them, and
+                # its key is a C call (a tuple per paper made it 25 ms at 100k papers).
+                order = sorted(range(len(self.papers)), key=self.added.__getitem__, reverse=True)
+            else:
+                order = sorted(range(len(self.papers)), key=self._sort_key(sort))
             self._orders[sort] = order
         return order
 

@@ -12,7 +12,6 @@ from paperdeck.store.library import Library
 from paperdeck.store.mark_changes import MarkBatch, MarkChange
 from paperdeck.store.saved_searches import search_name
 from paperdeck.tui.cli.output import emit, emit_fields, print_json
-from paperdeck.tui.external_editor import edit_text
 
 CHANGES = {
     "star": lambda args: MarkChange(starred=True),
@@ -80,6 +79,8 @@ def cmd_note(args: argparse.Namespace, library: Library) -> int:
     paper = library.resolve(args.ref)
     current = library.marks_of(paper.id).note
     if args.edit:
+        from paperdeck.tui.external_editor import edit_text  # subprocess only for the command that edits
+
         text = edit_text(current)
     elif args.text == ["-"]:
         text = sys.stdin.read()

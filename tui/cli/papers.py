@@ -115,7 +115,8 @@ def select(library: Library, text: str, sort: str) -> SearchResult:
     else:
         papers = library.papers
         if query.within_marks:
-            candidates = (papers[i] for i, marks in library.marks.items() if query.admits(marks) and i in papers)
+            admitted = (papers.get(i) for i, marks in library.marks.items() if query.admits(marks))
+            candidates = (paper for paper in admitted if paper is not None)  # marks of a paper not there
         else:
             candidates = papers.values()
         result = filter_papers(query, candidates, library.marks, sort=sort, new_since=since)
@@ -160,7 +161,7 @@ def _search_with_index(library: Library, query: Query, sort: str, new_since: flo
         library.index_path,
         PapersByPosition(papers, papers.__getitem__),
         lambda paper: library.read_abstract(paper.id),
-        warm=False,
+        one_shot=True,
     )
     index.index_abstracts()
     save_if_more_complete(library.index_path, index, complete_before)
