@@ -51,7 +51,7 @@ def save_line_table(path: Path, key: dict[str, int], table: LineTable) -> bool:
     is lost: the next command finds the ids in the catalog again)."""
     docs = array("q", table.doc_ids.values())
     starts = array("q", (table.starts[doc] for doc in docs))
-    ids = b"\n".join(paper_id.encode("utf-8") for paper_id in table.doc_ids)
+    ids = "\n".join(table.doc_ids).encode("utf-8")  # one string, not a bytes object per id
     sections = [docs.tobytes(), starts.tobytes(), ids]
     header = {
         "version": VERSION,

@@ -4,12 +4,12 @@ character that reached the library some other way still never reaches the termin
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
 
-from paperdeck.store.clean import json_safe, printable
+from paperdeck.store.clean import has_control, json_safe, printable
 from paperdeck.store.models import Marks, Paper
 
 
@@ -19,9 +19,12 @@ def emit(line: str) -> None:
     sys.stdout.write(printable(line, multiline=True) + "\n")
 
 
-def emit_fields(fields: Iterable[str]) -> None:
+def emit_fields(fields: Sequence[str]) -> None:
     """One tab-separated line; a tab inside a field is shown, never taken for a separator."""
-    sys.stdout.write("\t".join(printable(field) for field in fields) + "\n")
+    if has_control("".join(fields)):
+        sys.stdout.write("\t".join(printable(field) for field in fields) + "\n")
+    else:  # one search for the line, not one per field (20,000 lines of `list`)
+        sys.stdout.write("\t".join(fields) + "\n")
 
 
 def warn(line: str) -> None:
