@@ -13,6 +13,7 @@ whole (never changed under a reader) when their overlay is folded in.
 
 from __future__ import annotations
 
+import codecs
 import threading
 from array import array
 from collections import deque
@@ -44,6 +45,40 @@ PREFIX_CACHE_SIZE = 4
 COMPACT_SHARE = 0.1
 
 
+class SavedIds(Sequence[str]):
+    """The ids section of a saved index, in position order: compared with the library's ids
+    as bytes and decoded only if read (a query at 100k papers takes the library's own id
+    strings instead of 100,000 more)."""
+
+    def __init__(self, encoded: bytes) -> None:
+        self.encoded = encoded  # utf-8, newline-separated
+        self._count = encoded.count(b"\n") + 1 if encoded else 0
+        self._ids: list[str] | None = None
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def,override]
+        if self._ids is None:
+            self._ids = codecs.decode(self.encoded, "utf-8").split("\n") if self._count else []
+        return self._ids[index]
+
+    def same_as(self, ids: Sequence[str]) -> bool:
+        """Whether `ids` are these, in this order."""
+        return len(ids) == self._count and "\n".join(ids).encode("utf-8") == self.encoded
+
+
+def _own_copy(lengths: array[int] | memoryview) -> array[int]:
+    """Word counts that indexing may change (a view of a mapped file may not be written)."""
+    copy = array("H")
+    copy.frombytes(memoryview(lengths).cast("B"))  # one copy of the bytes, not an int per paper
+    return copy
+
+
+def _same_ids(saved: Sequence[str], ids: list[str]) -> bool:
+    return saved.same_as(ids) if isinstance(saved, SavedIds) else list(saved) == ids
+
+
 @dataclass(slots=True)
 class IndexSnapshot:
     """What `SearchIndex.restore` needs to skip re-reading abstracts: the ids of the papers
@@ -51,11 +86,11 @@ class IndexSnapshot:
     index, the compounds learned (hyphenated forms), each paper's count of distinct words and
     when each was added (the default order, known without making the papers)."""
 
-    ids: list[str]
+    ids: Sequence[str]
     tables: dict[str, FlatPostings]
     unindexed: Ints
     compounds: list[bytes]
-    lengths: Ints
+    lengths: array[int] | memoryview  # uint16
     added: array[float] | memoryview
 
 
@@ -264,7 +299,7 @@ class SearchIndex(TextMatching):
                 {name: table.flat() for name, table in self._tables.items()},
                 array("i", unindexed),
                 sorted(self._compounds.values()),
-                array("i", self._lengths),  # saved as int32, as every other section
+                array("H", self._lengths),
                 array("d", self._table.added),
             )
 
@@ -296,15 +331,15 @@ class SearchIndex(TextMatching):
         """
         count = len(snapshot.ids)
         lazy = isinstance(papers, PapersByPosition)
-        ids = papers.ids if lazy else [paper.id for paper in papers[:count]]
-        if ids[:count] != snapshot.ids or set(snapshot.tables) != set(FIELD_NAMES):
+        ids = papers.ids[:count] if lazy else [paper.id for paper in papers[:count]]
+        if not _same_ids(snapshot.ids, ids) or set(snapshot.tables) != set(FIELD_NAMES):
             return None
         index = cls(defer_abstracts=True, abstract_of=abstract_of)
         head = papers.first(count) if lazy else list(papers[:count])
-        index._table = PaperTable.restored(head, snapshot.ids, snapshot.added)
+        index._table = PaperTable.restored(head, ids, snapshot.added)
         index._tables = {name: Postings(snapshot.tables[name]) for name in FIELD_NAMES}
         index._compounds.update((hyphenated.replace(b"-", b""), hyphenated) for hyphenated in snapshot.compounds)
-        index._lengths = array("H", map(min, snapshot.lengths, repeat(65535)))
+        index._lengths = _own_copy(snapshot.lengths)
         index._pending_abstracts.extend(snapshot.unindexed)
         index._add(papers[count:])
         index._after_adding(warm)

@@ -10,7 +10,7 @@ Layout: MAGIC, one JSON header line, then the sections the header lists, back to
 ids (newline-separated), each field's table in the order the header names them (words sorted,
 newline-separated, then papers per word and the postings as int32 arrays), the positions whose
 abstract is still to index (int32), the compounds learned (hyphenated, newline-separated),
-each paper's count of distinct words (int32) and when it was added (float64). The header
+each paper's count of distinct words (uint16) and when it was added (float64). The header
 names the byte order and integer size of the arrays, the fields, each section's length and a
 CRC-32 of them all.
 """
@@ -30,14 +30,14 @@ import orjson
 from paperdeck.store.errors import LibraryError
 from paperdeck.store.models import Paper
 from paperdeck.store.search.fields import FIELD_NAMES
-from paperdeck.store.search.index import IndexSnapshot, SearchIndex
+from paperdeck.store.search.index import IndexSnapshot, SavedIds, SearchIndex
 from paperdeck.store.search.postings import FlatPostings
 from paperdeck.store.storage import write_atomic
 
 MAGIC = b"paperdeck search index\n"
 # 2: words of each table sorted (read by bisection, store/search/postings.py); 3: a table per
 # field (store/search/fields.py), compounds and word counts (store/search/related.py); 4: when
-# each paper was added (a query's order without making every paper)
+# each paper was added (a query's order without making every paper), word counts as uint16
 VERSION = 4
 _SECTIONS = 1 + 3 * len(FIELD_NAMES) + 4  # ids, 3 per field, unindexed, compounds, lengths, added
 
@@ -153,11 +153,11 @@ def read_snapshot(path: Path, mapped: bool = False) -> IndexSnapshot | None:
     ids, *tables, unindexed, compounds, lengths, added = sections
     try:
         snapshot = IndexSnapshot(
-            [id_.decode("utf-8") for id_ in _split_lines(ids)],
+            SavedIds(bytes(ids)),
             {name: _flat_postings(*tables[3 * i : 3 * i + 3], numbers) for i, name in enumerate(FIELD_NAMES)},
             numbers(unindexed, "i"),
             _split_lines(compounds),
-            numbers(lengths, "i"),
+            numbers(lengths, "H"),
             numbers(added, "d"),
         )
     except ValueError:  # sections that do not fit together (counts vs postings, partial numbers)
