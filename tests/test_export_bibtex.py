@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pybtex.database import BibliographyData, parse_string
 
-from paperdeck.store.export import bibtex
+from paperdeck.store.export.bibtex import bibtex
 from paperdeck.store.export.keys import citation_keys
 from paperdeck.store.export.latex import latex_title
 from paperdeck.store.export.names import split_name

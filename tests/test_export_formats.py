@@ -12,11 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from paperdeck.store.export import FORMATS, bibtex, csl_json, csv_text, json_text, markdown, ris
-from paperdeck.store.export.csv_table import COLUMNS, FORMULA_STARTS
+from paperdeck.store.export import FORMATS
+from paperdeck.store.export.bibtex import bibtex
+from paperdeck.store.export.csl import csl_json
+from paperdeck.store.export.csv_table import COLUMNS, FORMULA_STARTS, csv_text
+from paperdeck.store.export.json_records import json_text
 from paperdeck.store.export.keys import citation_keys
-from paperdeck.store.export.markdown import first_sentence
+from paperdeck.store.export.markdown import first_sentence, markdown
 from paperdeck.store.export.names import split_name
+from paperdeck.store.export.ris import ris
 from paperdeck.store.models import Marks, Paper
 from tests.export_samples import hard_entries, real_entries
 

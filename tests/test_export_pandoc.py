@@ -11,7 +11,8 @@ import subprocess
 
 import pytest
 
-from paperdeck.store.export import bibtex, csl_json
+from paperdeck.store.export.bibtex import bibtex
+from paperdeck.store.export.csl import csl_json
 from paperdeck.store.export.keys import citation_keys
 from paperdeck.store.export.names import split_name
 from tests.export_samples import SPECIALS_TITLE, hard_entries, real_entries

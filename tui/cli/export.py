@@ -9,7 +9,6 @@ from pathlib import Path
 
 from paperdeck.store.clean import printable
 from paperdeck.store.export import FORMATS
-from paperdeck.store.export.selection import export_text
 from paperdeck.store.library import Library
 from paperdeck.store.storage import write_atomic
 from paperdeck.tui.cli.output import emit
@@ -28,6 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser, sorts: tuple[str, ...]) -> No
 
 def cmd_export(args: argparse.Namespace, library: Library) -> int:
     """Export the papers the query selects."""
+    from paperdeck.store.export.selection import export_text  # the formats, for this command only
+
     ids = list(select(library, " ".join(args.query or []), args.sort).ids)
     if args.limit:
         ids = ids[: args.limit]
