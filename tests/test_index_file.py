@@ -162,3 +162,17 @@ def test_a_disk_that_refuses_leaves_the_old_file(
     monkeypatch.undo()
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.bin"]
+
+
+@pytest.mark.parametrize("at_once", [1, 7, 4096])
+def test_saved_ids_compare_exactly(monkeypatch: pytest.MonkeyPatch, seed_papers: list[Paper], at_once: int) -> None:
+    """The saved ids are compared with the library's a chunk at a time, any chunk size."""
+    from paperdeck.store.search import index
+
+    monkeypatch.setattr(index, "COMPARED_AT_ONCE", at_once)
+    ids = [paper.id for paper in seed_papers]
+    saved = index.SavedIds("\n".join(ids).encode("utf-8"))
+    assert saved.same_as(ids) and list(saved) == ids
+    for other in (ids[:-1], [*ids, "one-more"], [*ids[:6], ids[6] + "x", *ids[7:]], [*ids[:-1], ids[-1][:-1]]):
+        assert not saved.same_as(other)
+    assert index.SavedIds(b"").same_as([]) and not index.SavedIds(b"").same_as(["a"])
