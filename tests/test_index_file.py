@@ -167,12 +167,12 @@ def test_a_disk_that_refuses_leaves_the_old_file(
 @pytest.mark.parametrize("at_once", [1, 7, 4096])
 def test_saved_ids_compare_exactly(monkeypatch: pytest.MonkeyPatch, seed_papers: list[Paper], at_once: int) -> None:
     """The saved ids are compared with the library's a chunk at a time, any chunk size."""
-    from paperdeck.store.search import index
+    from paperdeck.store.search import saved_ids
 
-    monkeypatch.setattr(index, "COMPARED_AT_ONCE", at_once)
+    monkeypatch.setattr(saved_ids, "COMPARED_AT_ONCE", at_once)
     ids = [paper.id for paper in seed_papers]
-    saved = index.SavedIds("\n".join(ids).encode("utf-8"))
+    saved = saved_ids.SavedIds("\n".join(ids).encode("utf-8"))
     assert saved.same_as(ids) and list(saved) == ids
     for other in (ids[:-1], [*ids, "one-more"], [*ids[:6], ids[6] + "x", *ids[7:]], [*ids[:-1], ids[-1][:-1]]):
         assert not saved.same_as(other)
-    assert index.SavedIds(b"").same_as([]) and not index.SavedIds(b"").same_as(["a"])
+    assert saved_ids.SavedIds(b"").same_as([]) and not saved_ids.SavedIds(b"").same_as(["a"])

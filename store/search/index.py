@@ -13,7 +13,6 @@ whole (never changed under a reader) when their overlay is folded in.
 
 from __future__ import annotations
 
-import codecs
 import threading
 from array import array
 from collections import deque
@@ -27,6 +26,7 @@ from paperdeck.store.search.compounds import text_words
 from paperdeck.store.search.fields import EAGER, FIELD_NAMES, NotesField
 from paperdeck.store.search.matching import TextMatching
 from paperdeck.store.search.postings import FlatPostings, Ints, Postings
+from paperdeck.store.search.saved_ids import same_ids
 from paperdeck.store.search.table import PapersByPosition, PaperTable
 from paperdeck.store.search.words import EMPTY, Vocabulary, build_vocabulary
 from paperdeck.store.text import word_set
@@ -45,50 +45,11 @@ PREFIX_CACHE_SIZE = 4
 COMPACT_SHARE = 0.1
 
 
-COMPARED_AT_ONCE = 4096  # ids
-
-
-class SavedIds(Sequence[str]):
-    """The ids section of a saved index, in position order: compared with the library's ids
-    as bytes and decoded only if read (a query at 100k papers takes the library's own id
-    strings instead of 100,000 more)."""
-
-    def __init__(self, encoded: bytes) -> None:
-        self.encoded = encoded  # utf-8, newline-separated
-        self._count = encoded.count(b"\n") + 1 if encoded else 0
-        self._ids: list[str] | None = None
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __getitem__(self, index):  # type: ignore[no-untyped-def,override]
-        if self._ids is None:
-            self._ids = codecs.decode(self.encoded, "utf-8").split("\n") if self._count else []
-        return self._ids[index]
-
-    def same_as(self, ids: Sequence[str]) -> bool:
-        """Whether `ids` are these, in this order (compared a few thousand at a time: one
-        joined copy of 100,000 ids was 17 MB of temporaries in the browser's index worker)."""
-        if len(ids) != self._count:
-            return False
-        encoded, at = memoryview(self.encoded), 0
-        for start in range(0, len(ids), COMPARED_AT_ONCE):
-            chunk = "\n".join(ids[start : start + COMPARED_AT_ONCE]).encode("utf-8") + b"\n"
-            if encoded[at : at + len(chunk)] != chunk[: len(encoded) - at]:
-                return False
-            at += len(chunk)
-        return at == len(encoded) + 1 or (self._count == 0 and at == 0)
-
-
 def _own_copy(lengths: array[int] | memoryview) -> array[int]:
     """Word counts that indexing may change (a view of a mapped file may not be written)."""
     copy = array("H")
     copy.frombytes(memoryview(lengths).cast("B"))  # one copy of the bytes, not an int per paper
     return copy
-
-
-def _same_ids(saved: Sequence[str], ids: list[str]) -> bool:
-    return saved.same_as(ids) if isinstance(saved, SavedIds) else list(saved) == ids
 
 
 @dataclass(slots=True)
@@ -344,7 +305,7 @@ class SearchIndex(TextMatching):
         count = len(snapshot.ids)
         lazy = isinstance(papers, PapersByPosition)
         ids = papers.ids[:count] if lazy else [paper.id for paper in papers[:count]]
-        if not _same_ids(snapshot.ids, ids) or set(snapshot.tables) != set(FIELD_NAMES):
+        if not same_ids(snapshot.ids, ids) or set(snapshot.tables) != set(FIELD_NAMES):
             return None
         index = cls(defer_abstracts=True, abstract_of=abstract_of)
         head = papers.first(count) if lazy else list(papers[:count])

@@ -30,8 +30,9 @@ import orjson
 from paperdeck.store.errors import LibraryError
 from paperdeck.store.models import Paper
 from paperdeck.store.search.fields import FIELD_NAMES
-from paperdeck.store.search.index import IndexSnapshot, SavedIds, SearchIndex
+from paperdeck.store.search.index import IndexSnapshot, SearchIndex
 from paperdeck.store.search.postings import FlatPostings
+from paperdeck.store.search.saved_ids import SavedIds
 from paperdeck.store.storage import write_atomic
 
 MAGIC = b"paperdeck search index\n"
