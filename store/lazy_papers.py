@@ -36,7 +36,7 @@ class CatalogLines:
     """A catalog file's bytes, kept whole, and what can be found in them without parsing."""
 
     # Records found by bisection before the table of every line is taken: a bisection is
-    # ~35 us at 100,000 papers, the table ~20 ms saved or ~0.15 s found in the file (`list
+    # ~35 us at 100,000 papers, the table ~45 ms saved or ~0.15 s found in the file (`list
     # is:starred` reads 10,000+ records).
     BISECTIONS = 500
 
@@ -64,7 +64,7 @@ class CatalogLines:
         return self._lines().doc_ids
 
     def _lines(self) -> LineTable:
-        """The table of every line: saved beside the catalog (~20 ms at 100,000 papers), else
+        """The table of every line: saved beside the catalog (~45 ms at 100,000 papers), else
         found in the file (~0.15 s) and saved for the next command."""
         if self._table is None:
             saved = self._saved if len(self.data) >= SAVED_FROM_BYTES else None
@@ -122,7 +122,7 @@ class CatalogLines:
         return record_of(line)
 
     def _line_of(self, doc: int) -> bytes | None:
-        """The record line of a doc id: bisected, or from the noted starts once many were."""
+        """The record line of a doc id: bisected, or from the table of lines once many were."""
         if self._table is None:
             self._bisections += 1
             if self._bisections <= self.BISECTIONS:
