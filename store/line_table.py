@@ -7,8 +7,8 @@ names the catalog's size and CRC-32 (~5 ms to check), and one made for other byt
 foreign is ignored (the ids are then found in the catalog as before and saved again). Written
 atomically like every library file; a library folder that refuses the write just goes without.
 
-Layout: MAGIC, one JSON header line, then the doc ids and the line starts (int64 arrays, in
-file order) and the paper ids (newline-separated).
+Layout: MAGIC, one JSON header line (with a CRC-32 of what follows), then the doc ids and the
+line starts (int64 arrays, in file order) and the paper ids (newline-separated).
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from pathlib import Path
 import orjson
 
 from paperdeck.store.errors import LibraryError
-from paperdeck.store.storage import write_atomic
+from paperdeck.store.storage import crc32_of, write_atomic
 
 LINE_TABLE_FILE = "catalog-lines.bin"
 MAGIC = b"paperdeck catalog lines\n"
-VERSION = 1
+VERSION = 2  # 2: a CRC-32 of the sections (a flipped byte in a line start read a wrong record)
 # Catalogs smaller than this are searched, not tabled: ~20 ms at this size (~12,000 papers),
 # no gain worth a file.
 SAVED_FROM_BYTES = 4 << 20
@@ -58,6 +58,7 @@ def save_line_table(path: Path, key: dict[str, int], table: LineTable) -> bool:
         "byteorder": sys.byteorder,
         "count": len(docs),
         "sections": [len(section) for section in sections],
+        "crc32": crc32_of(sections),
         **key,
     }
     try:
@@ -95,9 +96,13 @@ def load_line_table(path: Path, key: dict[str, int]) -> LineTable | None:
     docs, starts = array("q"), array("q")
     with memoryview(raw) as data:
         ids_at = end + 1 + lengths[0] + lengths[1]
-        docs.frombytes(data[end + 1 : end + 1 + lengths[0]])
-        starts.frombytes(data[end + 1 + lengths[0] : ids_at])
-        text = codecs.decode(data[ids_at:], "utf-8", "replace")  # no copy of the bytes first
+        sections = [data[end + 1 : end + 1 + lengths[0]], data[end + 1 + lengths[0] : ids_at], data[ids_at:]]
+        if crc32_of(sections) != header.get("crc32"):
+            return None
+        docs.frombytes(sections[0])
+        starts.frombytes(sections[1])
+        text = codecs.decode(sections[2], "utf-8", "replace")  # no copy of the bytes first
+        del sections
     del raw  # the file's bytes go before the table's strings are made (peak memory)
     ids = text.split("\n") if count else []
     del text

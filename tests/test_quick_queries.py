@@ -65,7 +65,10 @@ def test_the_table_of_lines_is_saved_used_and_a_stale_or_damaged_one_ignored(
     assert every_paper(Library.open(folder, abstracts=False, lazy=True)) == whole
     assert load_line_table(saved, catalog_key((folder / "catalog.json").read_bytes())) is not None
 
-    for damage in (saved.read_bytes()[:-7], b"paperdeck catalog lines\n{}\n", b"\x00" * 64):
+    flipped = bytearray(saved.read_bytes())
+    header_end = flipped.index(b"\n", len(b"paperdeck catalog lines\n"))
+    flipped[header_end + 1 + 8 * len(whole) + 8 * 5] ^= 0x04  # where the sixth line starts
+    for damage in (saved.read_bytes()[:-7], b"paperdeck catalog lines\n{}\n", b"\x00" * 64, bytes(flipped)):
         saved.write_bytes(damage)
         doctor = subprocess.run([PAPERDECK, "--library", str(folder), "doctor"], capture_output=True, text=True)
         assert doctor.returncode == 0 and f"{LINE_TABLE_FILE} (made for another catalog or unreadable;" in doctor.stdout

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import mmap
 import sys
-import zlib
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -33,7 +32,7 @@ from paperdeck.store.search.fields import FIELD_NAMES
 from paperdeck.store.search.index import IndexSnapshot, SearchIndex
 from paperdeck.store.search.postings import FlatPostings
 from paperdeck.store.search.saved_ids import SavedIds
-from paperdeck.store.storage import write_atomic
+from paperdeck.store.storage import crc32_of, write_atomic
 
 MAGIC = b"paperdeck search index\n"
 # 2: words of each table sorted (read by bisection, store/search/postings.py); 3: a table per
@@ -64,7 +63,7 @@ def save_index(path: Path, index: SearchIndex) -> bool:
         "papers": len(snapshot.ids),
         "unindexed": len(snapshot.unindexed),
         "sections": [len(section) for section in sections],
-        "crc32": _crc32(sections),
+        "crc32": crc32_of(sections),
     }
     try:
         write_atomic(path, [MAGIC, orjson.dumps(header), b"\n", *sections])
@@ -149,7 +148,7 @@ def read_snapshot(path: Path, mapped: bool = False) -> IndexSnapshot | None:
     for length in lengths:
         sections.append(data[start : start + length])
         start += length
-    if _crc32(sections) != header["crc32"]:
+    if crc32_of(sections) != header["crc32"]:
         return None
     ids, *tables, unindexed, compounds, lengths, added = sections
     try:
@@ -164,13 +163,6 @@ def read_snapshot(path: Path, mapped: bool = False) -> IndexSnapshot | None:
     except ValueError:  # sections that do not fit together (counts vs postings, partial numbers)
         return None
     return snapshot if len(snapshot.lengths) == len(snapshot.added) == len(snapshot.ids) else None
-
-
-def _crc32(sections: Sequence[bytes | memoryview]) -> int:
-    crc = 0
-    for section in sections:
-        crc = zlib.crc32(section, crc)
-    return crc
 
 
 def _lines(items: Iterable[bytes]) -> bytes:
