@@ -35,6 +35,11 @@ def has_control(text: str) -> bool:
     return _CONTROL.search(text) is not None
 
 
+def has_block_control(text: str) -> bool:
+    """True when `text` holds a control character other than tab and newline."""
+    return _BLOCK_CONTROL.search(text) is not None
+
+
 def clean_line(text: str) -> str:
     """A one-line field (title, author, tag, keyword): escape sequences dropped whole, line
     breaks and tabs made spaces, every other control removed, white space folded."""

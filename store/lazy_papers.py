@@ -11,7 +11,7 @@ record becomes a Paper only when someone asks for it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, ItemsView, Iterator, MutableMapping, ValuesView
+from collections.abc import Callable, Collection, ItemsView, Iterator, Mapping, MutableMapping, ValuesView
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -71,11 +71,13 @@ class CatalogLines:
             key = catalog_key(self.data) if saved else {}
             table = load_line_table(saved, key) if saved else None
             if table is None:
-                table = LineTable({}, {})
+                doc_ids: dict[str, int] = {}
+                starts: dict[int, int] = {}
                 for match in _ID.finditer(self.data):
                     doc = int(match.group(1))
-                    table.doc_ids[match.group(2).decode("ascii", "replace")] = doc
-                    table.starts[doc] = match.start() + 1
+                    doc_ids[match.group(2).decode("ascii", "replace")] = doc
+                    starts[doc] = match.start() + 1
+                table = LineTable.of(doc_ids, starts)
                 if saved:
                     save_line_table(saved, key, table)
             self._table = table
@@ -127,11 +129,25 @@ class CatalogLines:
             self._bisections += 1
             if self._bisections <= self.BISECTIONS:
                 return find_line(self.data, doc)
-        start = self._lines().starts.get(doc)
+        start = self._lines().start_of(doc)
         if start is None:
             return None
         end = self.data.find(b"\n", start)
         return self.data[start : len(self.data) if end < 0 else end]
+
+    def will_read(self, count: int) -> None:
+        """Say how many records are about to be read: more than BISECTIONS take the table of
+        lines at once rather than after BISECTIONS bisections (~17 ms at 100,000 papers)."""
+        if count > self.BISECTIONS:
+            self._lines()
+
+    def hinted_record(self, paper_id: str, doc: int) -> bytes | None:
+        """The JSON of a paper's record if `doc` is its doc id, else None (a hint checked
+        against the line, which starts with the doc id and the paper's id)."""
+        line = self._line_of(doc)
+        if line is None or not line.startswith(b'"%d":{"id":"%s"' % (doc, paper_id.encode("utf-8"))):
+            return None
+        return record_of(line)
 
     def last_doc(self) -> int:
         """The highest doc id (records are in doc order: the last line's)."""
@@ -168,15 +184,19 @@ class LazyIndex(MutableMapping[str, V]):
         self._one, self._everything = one, everything
         self._whole: dict[str, V] | None = None
         self._set: dict[str, V] = {}
+        self._found: dict[str, V | None] = {}  # single searches made (`star REF` asks thrice)
         self._searches = 0
 
     def __getitem__(self, key: str) -> V:
         if key in self._set:
             return self._set[key]
-        self._searches += 1
-        if self._whole is None and self._searches > self.SEARCHES:
-            self._whole = self._everything()
-        value = self._one(key) if self._whole is None else self._whole.get(key)
+        if self._whole is None and key not in self._found:
+            self._searches += 1
+            if self._searches > self.SEARCHES:
+                self._whole = self._everything()
+            else:
+                self._found[key] = self._one(key)
+        value = self._found.get(key) if self._whole is None else self._whole.get(key)
         if value is None:
             raise KeyError(key)
         return value
@@ -221,6 +241,27 @@ class LazyPapers(MutableMapping[str, Paper]):
 
     def __setitem__(self, paper_id: str, paper: Paper) -> None:
         self._made[paper_id] = paper
+
+    def many(self, paper_ids: Collection[str], hints: Mapping[str, int]) -> list[Paper]:
+        """The papers of `paper_ids` that the catalog holds, in that order. `hints` are doc ids
+        that are probably theirs (the marks file's keys are the catalog's doc ids): each is
+        checked against its line, so 20,000 marked papers need no dict of every paper id
+        (~35 ms at 100,000 papers); a paper without a right hint is found as by `get`."""
+        made, lines, shared, found = self._made, self._lines, self._shared, []
+        lines.will_read(len(paper_ids))
+        for paper_id in paper_ids:
+            paper = made.get(paper_id)
+            if paper is None:
+                doc = hints.get(paper_id)
+                record = None if doc is None else lines.hinted_record(paper_id, doc)
+                if record is not None:
+                    paper = made[paper_id] = paper_from_record(orjson.loads(record), "", shared)
+                else:
+                    paper = self.get(paper_id)
+                    if paper is None:
+                        continue  # marks of a paper the library does not hold
+            found.append(paper)
+        return found
 
     def __delitem__(self, paper_id: str) -> None:
         raise TypeError("papers are never removed from a catalog")

@@ -21,6 +21,7 @@ from paperdeck.store.arxiv_ids import arxiv_id
 from paperdeck.store.catalog import Catalog
 from paperdeck.store.catalog_reader import CATALOG_FILE
 from paperdeck.store.errors import LibraryError, RefError
+from paperdeck.store.lazy_papers import LazyPapers
 from paperdeck.store.mark_changes import MarkBatch, MarkChange, move
 from paperdeck.store.marks_store import MarksStore, new_batch_id
 from paperdeck.store.merge import AddReport, merge_into, merged_repeats
@@ -102,8 +103,9 @@ class Library:
         a few papers of 100,000).
 
         A library written by an older paperdeck is upgraded in place, atomically, on first
-        open (when the folder is writable; otherwise it is read as it is). Raises LibraryError
-        for a damaged, foreign or newer-schema file, never rewriting it.
+        open (when the folder is writable; otherwise it is read as it is), and a marks journal
+        grown by a bulk change is folded. Raises LibraryError for a damaged, foreign or
+        newer-schema file, never rewriting it.
         """
         library = cls(Path(folder))
         if not library.catalog_path.exists():
@@ -116,7 +118,7 @@ class Library:
                 remove_stale_temps(library.folder)
         library.catalog.load(lazy=lazy)
         library.marks_store.load()
-        if library.catalog.needs_fold or library.marks_store.schema < 2:
+        if library.catalog.needs_fold or library.marks_store.schema < 2 or library.marks_store.wants_fold:
             library._upgrade()
         if abstracts:
             library.load_abstracts()
@@ -136,13 +138,15 @@ class Library:
 
     def _upgrade(self) -> None:
         """Rewrite files of an older schema (or with text cleaned on load) in this version's
-        form. Failing is harmless: everything is in memory and the next write tries again."""
+        form, and fold a big marks journal (every later start then reads the folded marks, at
+        half the cost of replaying it). Failing is harmless: everything is in memory and the
+        next write tries again."""
         try:
             with folder_lock(self.folder):
                 self._reload_if_changed()
                 if self.catalog.needs_fold:
                     self.catalog.fold()
-                if self.marks_store.schema < 2:
+                if self.marks_store.schema < 2 or self.marks_store.wants_fold:
                     self.marks_store.compact(self.catalog.doc_ids)
         except LibraryError:
             return
@@ -202,6 +206,16 @@ class Library:
         if not candidates:
             raise RefError(f"no paper with id, id prefix or arXiv id {ref!r}")
         raise RefError(f"{ref!r} matches {len(candidates)} papers; give more of the id", candidates)
+
+    def marked_papers(self, admits: Callable[[Marks], bool]) -> list[Paper]:
+        """The papers whose marks `admits` takes (marks of a paper the library does not hold
+        are skipped). In a lazy library they are found by the marks file's doc ids, which are
+        the catalog's: no table of every paper id (`list is:starred`, `list tag:X`)."""
+        wanted = [paper_id for paper_id, marks in self.marks.items() if admits(marks)]
+        papers = self.papers
+        if isinstance(papers, LazyPapers):
+            return papers.many(wanted, self.marks_store.doc_hints())
+        return [papers[paper_id] for paper_id in wanted if paper_id in papers]
 
     def marks_of(self, paper_id: str) -> Marks:
         """The marks of a paper (empty marks if it has none); do not mutate the result."""

@@ -17,7 +17,7 @@ import codecs
 import sys
 import zlib
 from array import array
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -33,12 +33,52 @@ VERSION = 2  # 2: a CRC-32 of the sections (a flipped byte in a line start read 
 SAVED_FROM_BYTES = 4 << 20
 
 
-@dataclass(slots=True)
 class LineTable:
-    """Paper id -> doc id, and doc id -> where the record's line starts in the catalog."""
+    """Every record line of the catalog, in file order (which is doc order): its doc id, where
+    it starts and its paper's id. A doc id's line is found from the two arrays alone (~5 ms
+    to load at 100,000 papers); the dict of paper ids, ~35 ms more, is made on first use."""
 
-    doc_ids: dict[str, int]
-    starts: dict[int, int]
+    def __init__(
+        self,
+        docs: array[int],
+        starts: array[int],
+        dense: bool,
+        ids: Callable[[], list[str]] | None = None,
+        doc_ids: dict[str, int] | None = None,
+    ) -> None:
+        self.docs, self.starts = docs, starts
+        # Dense: the doc ids are first, first + 1, … in file order (as an import writes them),
+        # so a doc's line is at its rank and no dict of 100,000 doc ids is needed.
+        self.dense = dense
+        self._first = docs[0] if docs else 0
+        self._starts_by_doc: dict[int, int] | None = None
+        self._ids = ids  # the paper ids in file order, decoded when first asked for
+        self._doc_ids = doc_ids
+
+    @classmethod
+    def of(cls, doc_ids: dict[str, int], starts: dict[int, int]) -> LineTable:
+        """The table of lines found in a catalog: paper id -> doc id, doc id -> line start."""
+        docs = array("q", doc_ids.values())
+        first = docs[0] if docs else 0
+        dense = all(doc == first + rank for rank, doc in enumerate(docs))
+        return cls(docs, array("q", (starts[doc] for doc in docs)), dense, doc_ids=doc_ids)
+
+    @property
+    def doc_ids(self) -> dict[str, int]:
+        """Paper id -> doc id, in file order."""
+        if self._doc_ids is None:
+            ids = self._ids() if self._ids else []
+            self._doc_ids, self._ids = dict(zip(ids, self.docs.tolist(), strict=True)), None
+        return self._doc_ids
+
+    def start_of(self, doc: int) -> int | None:
+        """Where the line of a doc id starts (None for a doc id the catalog does not hold)."""
+        if self.dense:
+            rank = doc - self._first
+            return self.starts[rank] if 0 <= rank < len(self.starts) else None
+        if self._starts_by_doc is None:
+            self._starts_by_doc = dict(zip(self.docs.tolist(), self.starts.tolist(), strict=True))
+        return self._starts_by_doc.get(doc)
 
 
 def catalog_key(data: bytes) -> dict[str, int]:
@@ -49,14 +89,13 @@ def catalog_key(data: bytes) -> dict[str, int]:
 def save_line_table(path: Path, key: dict[str, int], table: LineTable) -> bool:
     """Save the table made for the catalog with `key`; False when the disk refuses (nothing
     is lost: the next command finds the ids in the catalog again)."""
-    docs = array("q", table.doc_ids.values())
-    starts = array("q", (table.starts[doc] for doc in docs))
     ids = "\n".join(table.doc_ids).encode("utf-8")  # one string, not a bytes object per id
-    sections = [docs.tobytes(), starts.tobytes(), ids]
+    sections = [table.docs.tobytes(), table.starts.tobytes(), ids]
     header = {
         "version": VERSION,
         "byteorder": sys.byteorder,
-        "count": len(docs),
+        "count": len(table.docs),
+        "dense": table.dense,
         "sections": [len(section) for section in sections],
         "crc32": crc32_of(sections),
         **key,
@@ -101,12 +140,14 @@ def load_line_table(path: Path, key: dict[str, int]) -> LineTable | None:
             return None
         docs.frombytes(sections[0])
         starts.frombytes(sections[1])
-        text = codecs.decode(sections[2], "utf-8", "replace")  # no copy of the bytes first
         del sections
-    del raw  # the file's bytes go before the table's strings are made (peak memory)
-    ids = text.split("\n") if count else []
-    del text
-    if len(ids) != count:
+    # The ids are decoded only if asked for; the file's other bytes go now (peak memory).
+    text = raw[ids_at:]
+    del raw
+    if count and text.count(b"\n") != count - 1:
         return None
-    doc_list = docs.tolist()  # ints made once, shared by both tables
-    return LineTable(dict(zip(ids, doc_list, strict=True)), dict(zip(doc_list, starts.tolist(), strict=True)))
+
+    def ids() -> list[str]:
+        return codecs.decode(text, "utf-8", "replace").split("\n") if count else []
+
+    return LineTable(docs, starts, header.get("dense") is True, ids)

@@ -3,7 +3,8 @@
 Rewriting the snapshot on every star cost ~9 ms at 100,000 papers (20,000 marked). So a change
 of marks — one paper or ten thousand — is one line appended to `marks.journal` and fsynced: the
 batch, with each paper's marks before and after (store/mark_changes.py). Once the journal holds
-`COMPACT_AT` papers' changes it is folded into a new snapshot before the next append.
+`COMPACT_AT` papers' changes it is folded into a new snapshot: before the next small append, or
+by the next process that opens the library (`wants_fold`), whichever comes first.
 
 A fold moves the journal's batches into marks-history.json, the undo history, so that
 `paperdeck undo` can take back the latest change of any process after a fold; it is read only
@@ -36,9 +37,11 @@ HISTORY_FILE = "marks-history.json"
 MARKS_TABLE = "marks"
 HISTORY_TABLE = "batches"
 COMPACT_AT = 1000  # papers' changes in the journal; replaying 1,000 at start takes ~3 ms
-# A fold rides on a small change (one star: ~10 ms more at 100k papers), so that a bulk change
-# and its undo stay one fsync each; only a journal this many times COMPACT_AT is folded first
-# whatever comes (replaying 20,000 changes at start is ~60 ms).
+# A fold rides on a small change (one star: ~10 ms more at 100k papers), or on the next opening
+# of the library, so that a bulk change and its undo stay one fsync each. Until then every
+# process replays the bulk change: 30,000 papers' changes are ~60 ms of each start, their
+# folded marks ~30 ms; the fold costs ~0.1 s once (100,000 papers, 20,000 marked). A process
+# that stays open (the browser) folds a journal this many times COMPACT_AT first whatever comes.
 SMALL_CHANGE = 100
 FOLD_ANYWAY = 20
 HISTORY_BATCHES = 200  # undo levels kept across processes (the browser keeps its own too)
@@ -74,6 +77,7 @@ class MarksStore:
         self._journal_batches: list[dict[str, Any]] = []  # batch records of the journal, not folded yet
         self._starred: int | None = None  # counted on demand, forgotten whenever marks change
         self._doc_ids: dict[str, int] = {}
+        self._journal_docs: dict[str, int] = {}  # catalog doc ids the journal's batches name
         self._db = TinyDB(self.path, storage=AtomicStorage)
         self._storage: AtomicStorage = self._db.storage  # type: ignore[assignment]
         self._journal_papers = 0
@@ -82,6 +86,17 @@ class MarksStore:
     def journal_path(self) -> Path:
         """Where the journal is."""
         return self.journal.path
+
+    def doc_hints(self) -> dict[str, int]:
+        """Where each marked paper's catalog line probably is: its catalog doc id, as the
+        journal's batches name it, else its record's key in the snapshot (which is the
+        catalog's doc id unless taken, see `compact`). Hints only: a reader checks the line."""
+        return {**self._doc_ids, **self._journal_docs} if self._journal_docs else self._doc_ids
+
+    @property
+    def wants_fold(self) -> bool:
+        """True when the journal holds enough changes to be folded by whoever opens the library."""
+        return self._journal_papers >= COMPACT_AT
 
     def starred_count(self) -> int:
         """How many papers are starred (the status line asks on every keystroke: counting
@@ -116,6 +131,7 @@ class MarksStore:
         generation = generation_of(tables)
         replayed = 0
         batches = []
+        docs: dict[str, int] = {}
         try:
             for line in lines:
                 if line.get("gen", 0) != generation:
@@ -123,6 +139,9 @@ class MarksStore:
                 if "batch" in line:
                     for paper_id, change in line["papers"].items():
                         marks[paper_id] = Marks.from_dict(change["after"])
+                        doc = change.get("doc")
+                        if type(doc) is int:  # a hint: anything else is passed over
+                            docs[paper_id] = doc
                     batches.append(line)
                     replayed += len(line["papers"])
                 else:
@@ -134,6 +153,7 @@ class MarksStore:
                 f"{self.journal.path}: a marks record has the wrong shape; run `paperdeck doctor`"
             ) from None
         self.marks, self._doc_ids, self._journal_batches = marks, doc_ids, batches
+        self._journal_docs = docs
         self.generation = generation
         self._starred = None
         self._journal_papers = replayed
@@ -195,7 +215,12 @@ class MarksStore:
         ):
             self.compact(preferred_ids)
         record = batch.to_record(self.generation)
+        docs = {paper_id: preferred_ids.get(paper_id) for paper_id in batch.after}
+        for paper_id, change in record["papers"].items():
+            if docs[paper_id] is not None:
+                change["doc"] = docs[paper_id]  # see `doc_hints` (older versions read past the key)
         self.journal.append(orjson.dumps(record) + b"\n")
+        self._journal_docs.update((paper_id, doc) for paper_id, doc in docs.items() if doc is not None)
         self.marks.update(batch.after)
         self._journal_batches.append(record)
         self._starred = None
@@ -204,13 +229,15 @@ class MarksStore:
     def compact(self, preferred_ids: dict[str, int]) -> None:
         """Fold the journal into a new snapshot of the next generation, then empty it (call
         under the folder lock, after re-reading). LibraryError when the disk refuses."""
-        doc_ids = dict(self._doc_ids)
-        taken = set(doc_ids.values())
-        next_free = max(taken | set(preferred_ids.values()), default=0) + 1
         kept = {paper_id: m for paper_id, m in self.marks.items() if not m.is_empty}
+        # A record's key is its paper's catalog doc id (unique, and where `doc_hints` look);
+        # marks of a paper the catalog does not hold keep theirs, or take a free one.
+        doc_ids = {paper_id: doc for paper_id in kept if (doc := preferred_ids.get(paper_id)) is not None}
+        taken = set(doc_ids.values())
+        next_free = max(taken | set(preferred_ids.values()) | set(self._doc_ids.values()), default=0) + 1
         for paper_id in kept:
             if paper_id not in doc_ids:
-                doc_id = preferred_ids.get(paper_id)
+                doc_id = self._doc_ids.get(paper_id)
                 if doc_id is None or doc_id in taken:
                     doc_id, next_free = next_free, next_free + 1
                 taken.add(doc_id)
@@ -236,7 +263,7 @@ class MarksStore:
             raise  # nothing changed, memory is as before
         self._storage.wrote(tables)
         self._doc_ids = {paper_id: doc_ids[paper_id] for paper_id in kept}
-        self._journal_batches = []
+        self._journal_batches, self._journal_docs = [], {}
         self.generation, self.schema = generation, 2
         self.journal.empty()
         self._journal_papers = 0

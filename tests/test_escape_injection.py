@@ -215,3 +215,18 @@ def test_in_tmux_with_set_clipboard_on_the_clipboard_stays_empty(tmp_path: Path)
         assert "Calm Second Paper" in screen and "of 3 papers" in screen, screen
     finally:
         subprocess.run([*tmux, "kill-server"], capture_output=True)
+
+
+def test_rows_printed_at_once_show_a_control_inside_a_field_and_keep_their_separators(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`list` prints its rows with one write: a tab, newline or escape inside a field is shown
+    as a symbol (clean rows print as they are), and the separators stay the only tabs."""
+    from paperdeck.tui.cli.output import emit_rows
+
+    # Each alone: one field's control must be caught by its own check.
+    for field, shown in (("a\ttab", "a␉tab"), ("line\nbreak", "line␊break"), (f"an {ESC}[2J escape", "an ␛[2J escape")):
+        emit_rows([["1", "plain", "row"], ["2", field, "x"]])
+        assert capsys.readouterr().out == f"1\tplain\trow\n2\t{shown}\tx\n"
+    emit_rows([])
+    assert capsys.readouterr().out == ""

@@ -15,7 +15,8 @@ import pytest
 
 from paperdeck.store import catalog, catalog_reader, lazy_papers
 from paperdeck.store.library import Library
-from paperdeck.store.line_table import LINE_TABLE_FILE, catalog_key, load_line_table
+from paperdeck.store.line_table import LINE_TABLE_FILE, LineTable, catalog_key, load_line_table
+from paperdeck.store.mark_changes import MarkChange
 from paperdeck.store.models import Link, Paper
 from paperdeck.store.search import SORTS, PapersByPosition, SearchIndex, load_index, save_index
 from paperdeck.store.search.index_file import read_snapshot
@@ -151,3 +152,65 @@ def test_every_name_of_the_search_package_resolves() -> None:
         assert getattr(search, name) is not None
     with pytest.raises(AttributeError):
         search.no_such_name  # noqa: B018
+
+
+@pytest.mark.usefixtures("tabled")
+def test_marked_papers_are_found_by_their_doc_ids_without_the_table_of_every_id(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`list is:starred` at 100k papers: the marks name their papers' catalog doc ids, so the
+    lines are found from the saved table's arrays and the dict of 100,000 ids (~35 ms) is
+    never made. A wrong hint is caught by the line's id and the paper found as before."""
+    ids = list(library.papers)
+    starred = ids[::3]
+    library.change_marks(starred[:6], MarkChange(starred=True))
+    library.compact_marks()  # hints from the snapshot's keys ...
+    library.change_marks(starred[6:], MarkChange(starred=True))  # ... and from the journal's batches
+    whole = every_paper(Library.open(library.folder, abstracts=False, lazy=True))  # the table saved
+    expected = [whole[paper_id] for paper_id, marks in library.marks.items() if marks.starred]
+    table_of_ids = LineTable.doc_ids
+    monkeypatch.setattr(LineTable, "doc_ids", property(lambda table: pytest.fail("the table of every id was made")))
+    lazy = Library.open(library.folder, abstracts=False, lazy=True)
+    assert [paper.to_dict() for paper in lazy.marked_papers(lambda marks: marks.starred)] == expected
+
+    monkeypatch.setattr(LineTable, "doc_ids", table_of_ids)
+    hints = lazy.marks_store.doc_hints()
+    for wrong in ({i: doc + 1 for i, doc in hints.items()}, {i: -doc for i, doc in hints.items()}, {}):
+        monkeypatch.setattr(lazy.marks_store, "doc_hints", lambda wrong=wrong: wrong)
+        again = Library.open(library.folder, abstracts=False, lazy=True)
+        monkeypatch.setattr(again.marks_store, "doc_hints", lambda wrong=wrong: wrong)
+        assert [paper.to_dict() for paper in again.marked_papers(lambda marks: marks.starred)] == expected
+
+
+def test_a_line_is_found_by_rank_when_doc_ids_have_no_gap_and_by_a_dict_otherwise() -> None:
+    dense = LineTable.of({"a": 3, "b": 4, "c": 5}, {3: 10, 4: 20, 5: 30})
+    gaps = LineTable.of({"a": 3, "b": 7, "c": 8}, {3: 10, 7: 20, 8: 30})
+    swapped = LineTable.of({"a": 4, "b": 3, "c": 5}, {4: 10, 3: 20, 5: 30})  # not in doc order
+    assert dense.dense and not gaps.dense and not swapped.dense
+    assert [dense.start_of(doc) for doc in (2, 3, 4, 5, 6)] == [None, 10, 20, 30, None]
+    assert [gaps.start_of(doc) for doc in (3, 4, 7, 8, 9)] == [10, None, 20, 30, None]
+    assert [swapped.start_of(doc) for doc in (3, 4, 5)] == [20, 10, 30]
+
+
+@pytest.mark.usefixtures("tabled")
+def test_a_saved_table_without_the_dense_flag_still_finds_every_line(library: Library) -> None:
+    """Tables saved before the flag (same format version) are read as having gaps."""
+    whole = every_paper(Library.open(library.folder, abstracts=False, lazy=True))
+    saved = library.folder / LINE_TABLE_FILE
+    assert b'"dense":true,' in saved.read_bytes()
+    saved.write_bytes(saved.read_bytes().replace(b'"dense":true,', b"", 1))
+    table = load_line_table(saved, catalog_key((library.folder / "catalog.json").read_bytes()))
+    assert table is not None and not table.dense
+    assert every_paper(Library.open(library.folder, abstracts=False, lazy=True)) == whole
+
+
+def test_a_paper_asked_for_again_is_not_searched_for_again(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`star REF` asks the catalog for REF's doc id three times: one search of the file."""
+    searched: list[str] = []
+    doc_of = lazy_papers.CatalogLines.doc_of
+    search = lambda lines, key: searched.append(key) or doc_of(lines, key)  # noqa: E731
+    monkeypatch.setattr(lazy_papers.CatalogLines, "doc_of", search)
+    lazy = Library.open(library.folder, abstracts=False, lazy=True)
+    paper = lazy.resolve(sorted(library.papers)[4])
+    lazy.change_marks([paper.id], MarkChange(starred=True))
+    assert searched == [paper.id] and Library.open(library.folder).marks_of(paper.id).starred

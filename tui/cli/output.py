@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from paperdeck.store.clean import has_control, json_safe, printable
+from paperdeck.store.clean import has_block_control, json_safe, printable
 from paperdeck.store.models import Marks, Paper
 
 
@@ -20,11 +20,20 @@ def emit(line: str) -> None:
 
 
 def emit_fields(fields: Sequence[str]) -> None:
-    """One tab-separated line; a tab inside a field is shown, never taken for a separator."""
-    if has_control("".join(fields)):
-        sys.stdout.write("\t".join(printable(field) for field in fields) + "\n")
-    else:  # one search for the line, not one per field (20,000 lines of `list`)
-        sys.stdout.write("\t".join(fields) + "\n")
+    """One tab-separated line (see `emit_rows`)."""
+    emit_rows([fields])
+
+
+def emit_rows(rows: Sequence[Sequence[str]]) -> None:
+    """Tab-separated lines, one per row; a tab, newline or other control character inside a
+    field is shown, never taken for a separator. Written at once: `list` prints 20,000 lines
+    into a pipe with one write (20,000 writes were ~8 ms more) and one search for controls."""
+    text = "\n".join(["\t".join(fields) for fields in rows])
+    separators = sum(len(fields) - 1 for fields in rows)
+    if has_block_control(text) or text.count("\t") != separators or text.count("\n") != max(len(rows) - 1, 0):
+        text = "\n".join(["\t".join(printable(field) for field in fields) for fields in rows])
+    if rows:
+        sys.stdout.write(text + "\n")
 
 
 def warn(line: str) -> None:

@@ -13,7 +13,7 @@ from paperdeck.store.errors import PaperdeckError
 from paperdeck.store.library import AddReport, Library
 from paperdeck.store.links import all_links
 from paperdeck.store.models import Paper
-from paperdeck.tui.cli.output import emit, emit_fields, paper_record, print_json, warn
+from paperdeck.tui.cli.output import emit, emit_fields, emit_rows, paper_record, print_json, warn
 
 if TYPE_CHECKING:  # the parsers and the search engine are imported by the commands that use them
     from paperdeck.store.search import Query, SearchResult
@@ -113,12 +113,7 @@ def select(library: Library, text: str, sort: str) -> SearchResult:
     if query.needs_index or sort == "for-you":
         result = _search_with_index(library, query, sort, since)
     else:
-        papers = library.papers
-        if query.within_marks:
-            admitted = (papers.get(i) for i, marks in library.marks.items() if query.admits(marks))
-            candidates = (paper for paper in admitted if paper is not None)  # marks of a paper not there
-        else:
-            candidates = papers.values()
+        candidates = library.marked_papers(query.admits) if query.within_marks else library.papers.values()
         result = filter_papers(query, candidates, library.marks, sort=sort, new_since=since)
     for warning in result.warnings:
         warn(f"warning: {warning}")
@@ -141,10 +136,12 @@ def cmd_list(args: argparse.Namespace, library: Library) -> int:
             records.append(record)
         print_json(records)
     elif not sys.stdout.isatty():
+        rows = []
         for paper in papers:
             marks = library.marks_of(paper.id)
             flags = ("*" if marks.starred else "-") + ("r" if marks.read else "-")
-            emit_fields([paper.id, flags, paper.shown_date, paper.title])
+            rows.append([paper.id, flags, paper.shown_date, paper.title])
+        emit_rows(rows)
     else:
         _print_table(library, papers)
     return 0
