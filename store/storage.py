@@ -19,7 +19,6 @@ import gc
 import os
 import re
 import tempfile
-import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -116,15 +115,6 @@ def write_files(files: Sequence[tuple[Path, Payload]], backups: Sequence[Path] =
 def write_atomic(path: Path, payload: Payload, keep_backup: bool = False) -> None:
     """Replace one file durably (see `write_files`), keeping the old one as backup 1 if asked."""
     write_files([(path, payload)], [path] if keep_backup else ())
-
-
-def crc32_of(pieces: Sequence[bytes | memoryview]) -> int:
-    """The CRC-32 of pieces as if written back to back: what a cache file's header names, so
-    that a damaged file is ignored instead of read."""
-    crc = 0
-    for piece in pieces:
-        crc = zlib.crc32(piece, crc)
-    return crc
 
 
 def fsync_folder(folder: Path) -> None:

@@ -24,15 +24,12 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import orjson
-
-from paperdeck.store.errors import LibraryError
 from paperdeck.store.models import Paper
 from paperdeck.store.search.fields import FIELD_NAMES
 from paperdeck.store.search.index import IndexSnapshot, SearchIndex
 from paperdeck.store.search.postings import FlatPostings
 from paperdeck.store.search.saved_ids import SavedIds
-from paperdeck.store.storage import crc32_of, write_atomic
+from paperdeck.store.sectioned_file import read_sectioned, write_sectioned
 
 MAGIC = b"paperdeck search index\n"
 # 2: words of each table sorted (read by bisection, store/search/postings.py); 3: a table per
@@ -62,14 +59,8 @@ def save_index(path: Path, index: SearchIndex) -> bool:
         "itemsize": array("i").itemsize,
         "papers": len(snapshot.ids),
         "unindexed": len(snapshot.unindexed),
-        "sections": [len(section) for section in sections],
-        "crc32": crc32_of(sections),
     }
-    try:
-        write_atomic(path, [MAGIC, orjson.dumps(header), b"\n", *sections])
-    except LibraryError:
-        return False
-    return True
+    return write_sectioned(path, MAGIC, header, sections)
 
 
 def load_index(
@@ -124,31 +115,21 @@ def read_snapshot(path: Path, mapped: bool = False) -> IndexSnapshot | None:
             raw: bytes | mmap.mmap = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if mapped else handle.read()
     except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
         return None
-    end = raw.find(b"\n", len(MAGIC))
-    if raw[: len(MAGIC)] != MAGIC or end < 0:
+    found = read_sectioned(raw, MAGIC, _SECTIONS)
+    if found is None:
         return None
-    data = memoryview(raw)  # sections are sliced without copies
+    header, sections = found
     numbers = _views if mapped else _numbers
     try:
-        header = orjson.loads(data[len(MAGIC) : end])
-        lengths = [int(length) for length in header["sections"]]
         fits = (
             header["version"] == VERSION
             and header["fields"] == list(FIELD_NAMES)
             and header["byteorder"] == sys.byteorder
             and header["itemsize"] == array("i").itemsize
-            and len(lengths) == _SECTIONS
-            and end + 1 + sum(lengths) == len(data)
         )
-    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+    except (KeyError, TypeError):
         return None
     if not fits:
-        return None
-    sections, start = [], end + 1
-    for length in lengths:
-        sections.append(data[start : start + length])
-        start += length
-    if crc32_of(sections) != header["crc32"]:
         return None
     ids, *tables, unindexed, compounds, lengths, added = sections
     try:
