@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paperdeck.store.clean import clean_block, clean_line, has_control, json_safe, printable
+from paperdeck.store.clean import clean_block, clean_line, has_block_control, has_control, json_safe, printable
 from paperdeck.store.library import Library
 from paperdeck.store.mark_changes import MarkChange
 from paperdeck.store.models import Link, Paper, Source
@@ -55,6 +55,14 @@ def test_nothing_that_drives_a_terminal_survives_cleaning(text: str) -> None:
     assert not has_control(line) and not has_control(shown)
     assert not has_control(block.replace("\n", "").replace("\t", ""))
     assert not _DRIVES_A_TERMINAL.search(json_safe(json.dumps(line, ensure_ascii=False).encode()))
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from([ESC, "\t", "\n", "\x7f", "\x85", "\xa0"])))
+def test_the_fast_control_check_finds_exactly_what_a_terminal_acts_on(text: str) -> None:
+    """`has_block_control` deletes bytes instead of searching (C0 and DEL), and searches only
+    when a C1 control may be there: it must say what the plain definition says."""
+    assert has_block_control(text) == bool(_DRIVES_A_TERMINAL.search(text.encode("utf-8", "surrogatepass")))
 
 
 @settings(max_examples=500, deadline=None)
