@@ -46,6 +46,7 @@ from paperdeck.store.sources.fields import (
     note_cuts,
     paper_links,
     shown,
+    starts_like_mail,
     text_field,
 )
 from paperdeck.store.text import slugify
@@ -63,7 +64,6 @@ _RECEIVED = re.compile(r"received from\s.*?\bto\s+\w{3}\s+(\d{1,2})\s+(\w{3})\s+
 _AUTHOR_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
 _KNOWN = {"title", "authors", "author", "categories", "comments", "journal-ref", "doi", "report-no", "license"}
-_HEADER_LINE = re.compile(rb"^(?:From |[A-Za-z][A-Za-z0-9-]*:[ \t])")
 
 
 @dataclass(slots=True)
@@ -102,11 +102,11 @@ def message_texts(data: bytes | str) -> list[tuple[str, str | None]]:
     """The listing text of each message in `data` with the message's own date (ISO), if any:
     one plain text, one saved message, or an mbox of several."""
     if isinstance(data, str):
-        if not _HEADER_LINE.match(data.encode("utf-8", "replace")[:200]):
+        if not starts_like_mail(data.encode("utf-8", "replace")[:200]):
             return [(data.removeprefix("\ufeff"), None)]
         data = data.encode("utf-8", "replace")
     data = data.removeprefix(b"\xef\xbb\xbf")
-    if not _HEADER_LINE.match(data):
+    if not starts_like_mail(data):
         return [(data.decode("utf-8", "replace"), None)]
     chunks = re.split(rb"(?m)^From \S.*\r?\n", data) if data.startswith(b"From ") else [data]
     texts: list[tuple[str, str | None]] = []

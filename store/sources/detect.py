@@ -11,7 +11,7 @@ from typing import BinaryIO, cast
 
 from paperdeck.store.dumps import parse_stream
 from paperdeck.store.errors import DumpError, SourceError
-from paperdeck.store.sources.fields import SourceResult
+from paperdeck.store.sources.fields import SourceResult, starts_like_mail
 from paperdeck.store.sources.hf_api import decode_json, is_paper_object
 
 FORMATS = (
@@ -21,7 +21,6 @@ FORMATS = (
 DAILY_PAPERS, ARXIV_EMAIL, ARXIV_ATOM, PAGE_DUMP = "daily_papers", "arxiv_email", "arxiv_atom", "page_dump"
 HEAD_BYTES = 64 * 1024  # what detection looks at; a page dump is then read on as a stream
 _LISTING_ENTRY = re.compile(rb"^\\\\[ \t]*\r?\n(?:arXiv:|Paper(?: \(\*cross-listing\*\))?:)", re.MULTILINE)
-_MAIL_HEADER = re.compile(rb"^(?:From |[A-Za-z][A-Za-z0-9-]*:[ \t])")
 _FROM_ARXIV = re.compile(rb"^(?:From|Reply-To|Sender):[^\n]*arxiv\.org", re.MULTILINE | re.IGNORECASE)
 _ATOM_ROOT = re.compile(rb"<feed[\s>][^>]*?http://www\.w3\.org/2005/Atom|<feed\s+xmlns=", re.IGNORECASE)
 _WHITE = b" \t\r\n\xef\xbb\xbf"  # leading white space and a UTF-8 byte order mark
@@ -37,7 +36,7 @@ def detect_format(head: bytes) -> str | None:
         return None
     if start.startswith((b"<?xml", b"<feed")) and _ATOM_ROOT.search(head, 0, 8192):
         return ARXIV_ATOM
-    if _LISTING_ENTRY.search(head) or (_MAIL_HEADER.match(head) and _FROM_ARXIV.search(head)):
+    if _LISTING_ENTRY.search(head) or (starts_like_mail(head) and _FROM_ARXIV.search(head)):
         return ARXIV_EMAIL
     return PAGE_DUMP
 

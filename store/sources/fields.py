@@ -140,6 +140,14 @@ def categories(words: Iterable[object]) -> list[str]:
     return found
 
 
+_MAIL_START = re.compile(rb"^(?:From |[A-Za-z][A-Za-z0-9-]*:[ \t])")
+
+
+def starts_like_mail(data: bytes) -> bool:
+    """True when `data` starts as a saved mail message: an mbox `From ` line or a header."""
+    return _MAIL_START.match(data) is not None
+
+
 def shown(value: object, length: int = 80) -> str:
     """A value as a warning may quote it: repr escapes every control and invisible character,
     so a warning is as safe to print as the fields are."""
