@@ -310,7 +310,8 @@ class Library:
         return batch
 
     def compact_marks(self) -> None:
-        """Fold the marks journal into the marks file now (doctor does; writes do every 1,000)."""
+        """Fold the marks journal into the marks file now, whatever it holds (a small change or
+        the next opening folds it on its own once it holds 1,000 papers' changes)."""
         with folder_lock(self.folder):
             self._reload_marks()
             self.marks_store.compact(self.catalog.doc_ids)
