@@ -208,13 +208,21 @@ class Library:
         raise RefError(f"{ref!r} matches {len(candidates)} papers; give more of the id", candidates)
 
     def marked_papers(self, admits: Callable[[Marks], bool]) -> list[Paper]:
-        """The papers whose marks `admits` takes (marks of a paper the library does not hold
-        are skipped). In a lazy library they are found by the marks file's doc ids, which are
-        the catalog's: no table of every paper id (`list is:starred`, `list tag:X`)."""
-        wanted = [paper_id for paper_id, marks in self.marks.items() if admits(marks)]
+        """The papers whose marks `admits` takes, in catalog order (as the browser breaks ties:
+        papers of one import share their time added); marks of a paper the library does not
+        hold are skipped. In a lazy library they are found by the marks file's doc ids, which
+        are the catalog's: no table of every paper id (`list is:starred`, `list tag:X`)."""
         papers = self.papers
-        if isinstance(papers, LazyPapers):
-            return papers.many(wanted, self.marks_store.doc_hints())
+        lazy = isinstance(papers, LazyPapers)
+        docs = self.marks_store.doc_hints() if lazy else self.catalog.doc_ids
+        wanted = [paper_id for paper_id, marks in self.marks.items() if admits(marks)]
+        try:
+            wanted.sort(key=docs.__getitem__)  # doc ids are catalog order (a fold writes marks in it)
+        except KeyError:  # a paper without a doc id: those last
+            known = sorted((paper_id for paper_id in wanted if paper_id in docs), key=docs.__getitem__)
+            wanted = known + [paper_id for paper_id in wanted if paper_id not in docs]
+        if lazy:
+            return papers.many(wanted, docs)
         return [papers[paper_id] for paper_id in wanted if paper_id in papers]
 
     def marks_of(self, paper_id: str) -> Marks:

@@ -46,6 +46,7 @@ SMALL_CHANGE = 100
 FOLD_ANYWAY = 20
 HISTORY_BATCHES = 200  # undo levels kept across processes (the browser keeps its own too)
 HISTORY_PAPERS = 50_000  # ... and at most this many papers' changes in them (a 10k bulk is 2 MB)
+KEYS, CATALOG_KEYS = "keys", "catalog"  # in the snapshot's `_meta`: records keyed by catalog doc ids
 
 
 def _valid_line(record: dict[str, Any]) -> bool:
@@ -78,6 +79,7 @@ class MarksStore:
         self._starred: int | None = None  # counted on demand, forgotten whenever marks change
         self._doc_ids: dict[str, int] = {}
         self._journal_docs: dict[str, int] = {}  # catalog doc ids the journal's batches name
+        self._catalog_keys = True  # the snapshot's records are keyed by catalog doc ids
         self._db = TinyDB(self.path, storage=AtomicStorage)
         self._storage: AtomicStorage = self._db.storage  # type: ignore[assignment]
         self._journal_papers = 0
@@ -95,8 +97,10 @@ class MarksStore:
 
     @property
     def wants_fold(self) -> bool:
-        """True when the journal holds enough changes to be folded by whoever opens the library."""
-        return self._journal_papers >= COMPACT_AT
+        """True when the journal holds enough changes to be folded by whoever opens the
+        library, or the snapshot's marks are keyed otherwise than by catalog doc ids (written
+        by an older version: folded once, so that `doc_hints` hold)."""
+        return self._journal_papers >= COMPACT_AT or (not self._catalog_keys and bool(self.marks))
 
     def starred_count(self) -> int:
         """How many papers are starred (the status line asks on every keystroke: counting
@@ -107,7 +111,7 @@ class MarksStore:
 
     def create(self) -> None:
         """Write an empty snapshot (call under the folder lock)."""
-        self._storage.write({META_TABLE: meta_table("marks"), MARKS_TABLE: {}})
+        self._storage.write({META_TABLE: marks_meta(), MARKS_TABLE: {}})
         self.schema = 2
 
     def changed_on_disk(self) -> bool:
@@ -129,6 +133,7 @@ class MarksStore:
             self._storage.forget()
             raise
         generation = generation_of(tables)
+        self._catalog_keys = _keyed_by_catalog(tables)
         replayed = 0
         batches = []
         docs: dict[str, int] = {}
@@ -244,8 +249,12 @@ class MarksStore:
                 doc_ids[paper_id] = doc_id
         generation = self.generation + 1
         tables = {
-            META_TABLE: meta_table("marks", generation),
-            MARKS_TABLE: {str(doc_ids[paper_id]): {"paper": paper_id, **m.to_dict()} for paper_id, m in kept.items()},
+            META_TABLE: marks_meta(generation),
+            # In doc id order, which is catalog order: what `list is:starred` lists them in.
+            MARKS_TABLE: {
+                str(doc_ids[paper_id]): {"paper": paper_id, **kept[paper_id].to_dict()}
+                for paper_id in sorted(kept, key=doc_ids.__getitem__)
+            },
         }
         files = [(self.path, orjson.dumps(tables))]
         if self._journal_batches:
@@ -262,6 +271,7 @@ class MarksStore:
             self._storage.forget()
             raise  # nothing changed, memory is as before
         self._storage.wrote(tables)
+        self._catalog_keys = True
         self._doc_ids = {paper_id: doc_ids[paper_id] for paper_id in kept}
         self._journal_batches, self._journal_docs = [], {}
         self.generation, self.schema = generation, 2
@@ -289,4 +299,17 @@ def new_batch_id() -> str:
 
 def empty_snapshot() -> bytes:
     """The bytes of a marks file without marks (doctor's last resort: the journal keeps the rest)."""
-    return orjson.dumps({META_TABLE: meta_table("marks"), MARKS_TABLE: {}})
+    return orjson.dumps({META_TABLE: marks_meta(), MARKS_TABLE: {}})
+
+
+def marks_meta(generation: int = 0) -> dict[str, Any]:
+    """The `_meta` table of a marks snapshot this version writes: its records are keyed by
+    their papers' catalog doc ids (`compact`), which older versions did not promise."""
+    table = meta_table("marks", generation)
+    table["1"][KEYS] = CATALOG_KEYS
+    return table
+
+
+def _keyed_by_catalog(tables: dict[str, Any] | None) -> bool:
+    meta = (tables or {}).get(META_TABLE, {}).get("1")
+    return isinstance(meta, dict) and meta.get(KEYS) == CATALOG_KEYS

@@ -290,3 +290,24 @@ def test_a_fold_gives_old_marks_their_papers_doc_ids_and_keeps_marks_of_unknown_
     assert all(keys[paper_id] == doc_ids[paper_id] for paper_id in keys if paper_id != orphan)
     assert keys[orphan] not in doc_ids.values() and len(set(keys.values())) == len(keys)
     assert Library.open(folder).marks_of(orphan).starred == library.marks_of(orphan).starred
+
+
+def test_marks_keyed_by_an_older_version_are_folded_once_to_catalog_doc_ids(library: Library) -> None:
+    """A snapshot an older version folded keeps whatever keys it had: the first open by this
+    version folds it to catalog doc ids (and says so in its `_meta`), and only the first."""
+    ids = sorted(library.papers)[:4]
+    library.change_marks(ids, MarkChange(starred=True))
+    library.compact_marks()
+    tables = orjson.loads(library.marks_path.read_bytes())
+    assert tables["_meta"]["1"]["keys"] == "catalog"
+    del tables["_meta"]["1"]["keys"]  # as the previous version wrote it, with its own keys
+    tables["marks"] = {str(number): record for number, record in enumerate(tables["marks"].values(), start=9000)}
+    library.marks_path.write_bytes(orjson.dumps(tables))
+    reopened = Library.open(library.folder)
+    folded = orjson.loads(library.marks_path.read_bytes())
+    doc_ids = library.catalog.doc_ids
+    assert folded["_meta"]["1"]["keys"] == "catalog"
+    assert {item["paper"]: int(key) for key, item in folded["marks"].items()} == {i: doc_ids[i] for i in ids}
+    assert all(reopened.marks_of(paper_id).starred for paper_id in ids)
+    Library.open(library.folder)
+    assert library.marks_path.read_bytes() == orjson.dumps(folded)  # once
