@@ -316,6 +316,33 @@ async def test_keymap_from_config_remaps(library: Library) -> None:
         assert library.marks_of(paper_id).starred
 
 
+async def test_dialog_hints_name_the_keys_the_keymap_gives(library: Library) -> None:
+    """A dialog's hint line reads the one binding table with the user's keymap: remapped,
+    Esc is not announced where ctrl+g now closes the dialog."""
+    from textual.widgets import Label
+
+    from paperdeck.tui.screens.modals import ConfirmScreen, TagEditor
+
+    def hint(app: object) -> str:
+        return str(app.screen.query_one(".hint", Label).render())  # type: ignore[attr-defined]
+
+    app, _ = make_app(library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("t")
+        assert isinstance(app.screen, TagEditor) and "Esc cancels" in hint(app)
+        await pilot.press("escape")
+    app, _ = make_app(library, keymap={"tags.cancel": "ctrl+g", "confirm.no": "N"})
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("t")
+        assert "ctrl+g cancels" in hint(app) and "Esc" not in hint(app)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert not isinstance(app.screen, TagEditor)
+        app.push_screen(ConfirmScreen("Drop it?"))
+        await pilot.pause()
+        assert hint(app) == "y / Enter: yes · N: no"
+
+
 async def test_command_palette_runs_actions(library: Library) -> None:
     app, _ = make_app(library)
     async with app.run_test(size=(120, 30)) as pilot:

@@ -198,16 +198,15 @@ def test_in_tmux_with_set_clipboard_on_the_clipboard_stays_empty(tmp_path: Path)
     folder = tmp_path / "lib"
     subprocess.run([PAPERDECK, "--library", str(folder), "import", str(hostile_dump(tmp_path / "e.txt"))], check=True)
     Library.open(folder).add_papers([dirty_paper()])  # and one no source cleaned
-    # A server of our own, never one an earlier run with the same pid left behind (`new-window`
-    # failed once in a full run, cause not found: its stderr is now in the failure message).
+    # A server of our own, never one an earlier run with the same pid left behind. `-t t:` is
+    # session t's next free window: `-t t` failed 1 run in 40 ("index 0 in use").
     tmux = ["tmux", "-L", f"paperdeck-test-{os.getpid()}-{time.monotonic_ns()}", "-f", "/dev/null"]
     env = {**os.environ, "TERM": "xterm-256color"}
     subprocess.run([*tmux, "new-session", "-d", "-s", "t", "-x", "120", "-y", "40", "sleep 60"], check=True, env=env)
     try:
         subprocess.run([*tmux, "set", "-g", "set-clipboard", "on"], check=True)
-        window = subprocess.run(
-            [*tmux, "new-window", "-t", "t", f"{PAPERDECK} --library {folder}"], capture_output=True, text=True, env=env
-        )
+        command = [*tmux, "new-window", "-t", "t:", f"{PAPERDECK} --library {folder}"]
+        window = subprocess.run(command, capture_output=True, text=True, env=env)
         assert window.returncode == 0, window.stderr
         screen = ""
         deadline = time.monotonic() + 20

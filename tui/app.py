@@ -18,7 +18,7 @@ from paperdeck.store.library import Library
 from paperdeck.store.locations import config_path
 from paperdeck.tui import textual_fixes
 from paperdeck.tui.config import Config, load_config
-from paperdeck.tui.keys import KEYS, SCOPES, bindings, keys_of, palette_keys
+from paperdeck.tui.keys import KEYS, SCOPES, bindings, keys_of, palette_keys, use_keymap
 from paperdeck.tui.screens.help import HelpRow
 from paperdeck.tui.screens.main import MainScreen
 
@@ -50,6 +50,7 @@ class PaperdeckApp(App[int]):
         # The loaded library never becomes garbage: keep the cyclic collector from walking
         # its 100,000s of objects again and again (each full pass took ~100 ms at 100k papers).
         gc.freeze()
+        use_keymap(self.config.keymap)
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         if self.welcome:

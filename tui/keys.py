@@ -7,6 +7,7 @@ whether the footer shows it; the id is what config.json's keymap remaps.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from textual.binding import Binding
@@ -141,9 +142,27 @@ def bindings(scope: str) -> list[Binding]:
     ]
 
 
-def keys_of(key: Key, keymap: dict[str, str]) -> str:
+def keys_of(key: Key, keymap: Mapping[str, str]) -> str:
     """A binding's keys with the user's keymap applied."""
     return keymap.get(key.id, key.keys)
+
+
+_BY_ID = {key.id: key for key in KEYS}
+_NAMES = {"escape": "Esc", "enter": "Enter", "tab": "Tab", "space": "Space", "delete": "Del", "f1": "F1"}
+_KEYMAP: dict[str, str] = {}  # the user's, as the running app applied it (`use_keymap`)
+
+
+def use_keymap(keymap: Mapping[str, str]) -> None:
+    """The keymap the app applies (config.json's), so that hint lines name the keys in effect."""
+    _KEYMAP.clear()
+    _KEYMAP.update(keymap)
+
+
+def shown_keys(binding_id: str) -> str:
+    """A binding's keys as a hint line names them (`y / Enter`), with the user's keymap: a
+    dialog never announces a key the keymap moved elsewhere."""
+    keys = keys_of(_BY_ID[binding_id], _KEYMAP)
+    return " / ".join(_NAMES.get(one, one) for one in keys.split(",") if one) or "the palette"
 
 
 def palette_keys() -> list[Key]:

@@ -13,7 +13,7 @@ from textual.widgets import Label, OptionList, RadioButton, RadioSet
 from textual.widgets.option_list import Option
 
 from paperdeck.store.export import FORMATS
-from paperdeck.tui.keys import bindings
+from paperdeck.tui.keys import bindings, shown_keys
 from paperdeck.tui.screens.modals import MODAL_CSS
 
 ExportChoice = tuple[str, str, str]  # (scope, format, "copy" or "save")
@@ -42,7 +42,12 @@ class ExportMenu(ModalScreen[ExportChoice | None]):
                 *(Option(f"{name:<9} {chosen.description}", id=name) for name, chosen in FORMATS.items()),
                 id="formats",
             )
-            yield Label("c/Enter copies · w saves to a file · Tab: scope / format · Esc cancels", classes="hint")
+            yield Label(
+                f"{shown_keys('export.copy')} copies · {shown_keys('export.save')} saves to a file · "
+                f"Tab: scope / format · {shown_keys('export.cancel')} cancels",
+                classes="hint",
+                markup=False,
+            )
 
     def on_mount(self) -> None:
         """The format used last is highlighted, and the list has the keys."""

@@ -15,7 +15,7 @@ from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from paperdeck.store.clean import printable
-from paperdeck.tui.keys import bindings
+from paperdeck.tui.keys import bindings, shown_keys
 
 MODAL_CSS = """
 {name} {{ align: center middle; }}
@@ -70,7 +70,8 @@ class TagEditor(ModalScreen[list[str] | None]):
             yield Label("Add tags (comma separated)", classes="title")
             yield Input(placeholder="e.g. to-read, diffusion", suggester=LastTagSuggester(self.known_tags), id="tags")
             known = printable(" ".join(f"#{tag}" for tag in self.known_tags[:20])) or "no tags yet"
-            yield Label(f"→ completes · Enter adds · Esc cancels · in use: {known}", classes="hint", markup=False)
+            hint = f"→ completes · Enter adds · {shown_keys('tags.cancel')} cancels · in use: {known}"
+            yield Label(hint, classes="hint", markup=False)
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
@@ -97,7 +98,7 @@ class AskText(ModalScreen[str | None]):
         with Vertical():
             yield Label(printable(self.question), classes="title", markup=False)
             yield Input(value=self.value, placeholder=self.placeholder)
-            yield Label("Enter saves · Esc cancels", classes="hint")
+            yield Label(f"Enter saves · {shown_keys('tags.cancel')} cancels", classes="hint", markup=False)
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
@@ -150,7 +151,9 @@ class TagRemover(_PickerScreen):
 
     def __init__(self, tags: list[str]) -> None:
         super().__init__(
-            "Remove which tag?", "Enter removes · Esc cancels", [Option(Text(printable(f"#{t}")), id=t) for t in tags]
+            "Remove which tag?",
+            f"Enter removes · {shown_keys('picker.cancel')} cancels",
+            [Option(Text(printable(f"#{t}")), id=t) for t in tags],
         )
 
 
@@ -174,7 +177,12 @@ class LinkPicker(ModalScreen[tuple[str, str] | None]):
                     for n, (kind, url) in enumerate(self.links, start=1)
                 )
             )
-            yield Label("Enter/c copies · o opens in the browser · Esc closes", classes="hint")
+            yield Label(
+                f"Enter / {shown_keys('links.copy')} copies · {shown_keys('links.open')} opens in the browser · "
+                f"{shown_keys('links.cancel')} closes",
+                classes="hint",
+                markup=False,
+            )
 
     def action_down(self) -> None:
         """j: next link."""
@@ -214,7 +222,9 @@ class ConfirmScreen(ModalScreen[bool]):
         """The question and the keys."""
         with Vertical():
             yield Label(printable(self.question), classes="title", markup=False)
-            yield Label("y / Enter: yes · n / Esc: no", classes="hint")
+            yield Label(
+                f"{shown_keys('confirm.yes')}: yes · {shown_keys('confirm.no')}: no", classes="hint", markup=False
+            )
 
     def action_answer(self, yes: bool) -> None:
         """Close with the answer."""
@@ -236,7 +246,8 @@ class ShowTextScreen(ModalScreen[None]):
         with Vertical():
             yield Label(self.title_text, classes="title", markup=False)
             yield TextArea(printable(self.text, multiline=True), read_only=True, soft_wrap=True, id="text")
-            yield Label("Select with the mouse (shift+drag in tmux) · Esc closes", classes="hint")
+            hint = f"Select with the mouse (shift+drag in tmux) · {shown_keys('show.close')} closes"
+            yield Label(hint, classes="hint", markup=False)
 
     def on_mount(self) -> None:
         """Select everything so a terminal copy takes it all."""
@@ -273,7 +284,8 @@ class LibraryErrorScreen(ModalScreen[bool]):
                 "Nothing was overwritten. Quit and run `paperdeck doctor` (then `--repair`) to restore the last good "
                 "backup.",
             )
-            yield Label("q: quit · Esc: keep browsing what is loaded", classes="hint")
+            hint = f"{shown_keys('error.quit')}: quit · {shown_keys('error.keep')}: keep browsing what is loaded"
+            yield Label(hint, classes="hint", markup=False)
 
     def action_answer(self, quit_app: bool) -> None:
         """Close, telling the caller whether to quit."""

@@ -15,7 +15,7 @@ from textual.widgets import Label, TextArea
 from paperdeck.store.clean import printable
 from paperdeck.store.errors import PaperdeckError
 from paperdeck.tui.external_editor import edit_text
-from paperdeck.tui.keys import bindings
+from paperdeck.tui.keys import bindings, shown_keys
 from paperdeck.tui.screens.modals import MODAL_CSS, ConfirmScreen
 
 
@@ -44,7 +44,10 @@ class NoteEditor(ModalScreen[str | None]):
             yield Label(f"Note — {printable(self.title_text)}", classes="title", markup=False)
             yield markdown_area(self.original)
             yield Label(
-                "ctrl+s saves · ctrl+e opens $EDITOR · Esc closes (asks before dropping changes)", classes="hint"
+                f"{shown_keys('note.save')} saves · {shown_keys('note.external')} opens $EDITOR · "
+                f"{shown_keys('note.cancel')} closes (asks before dropping changes)",
+                classes="hint",
+                markup=False,
             )
 
     def on_mount(self) -> None:
