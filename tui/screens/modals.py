@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -16,6 +16,8 @@ from textual.widgets.option_list import Option
 
 from paperdeck.store.clean import printable
 from paperdeck.tui.keys import bindings, shown_keys
+
+R = TypeVar("R")
 
 MODAL_CSS = """
 {name} {{ align: center middle; }}
@@ -54,60 +56,63 @@ class LastTagSuggester(Suggester):
         return None
 
 
-class TagEditor(ModalScreen[list[str] | None]):
+class _LineDialog(ModalScreen[R | None]):
+    """A title, one line of input and a hint; Enter answers (nothing typed = cancel), Esc cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("tags")
+
+    def __init__(self, title: str, hint: str, field: Input, more: str = "") -> None:
+        super().__init__()
+        self.title_text, self.hint, self.field, self.more = title, hint, field, more
+
+    def compose(self) -> ComposeResult:
+        """The title, the input and the hint."""
+        with Vertical():
+            yield Label(printable(self.title_text), classes="title", markup=False)
+            yield self.field
+            hint = f"{self.hint} · {shown_keys('tags.cancel')} cancels" + (f" · {self.more}" if self.more else "")
+            yield Label(hint, classes="hint", markup=False)
+
+    def answer(self, text: str) -> R | None:
+        """What Enter returns for the text typed (None: cancel)."""
+        raise NotImplementedError
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        """Enter: the answer."""
+        self.dismiss(self.answer(event.value))
+
+    def action_cancel(self) -> None:
+        """Esc: no answer."""
+        self.dismiss(None)
+
+
+class TagEditor(_LineDialog[list[str]]):
     """t: type one or more tags, comma separated; Tab/→ accepts a completion."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="TagEditor")
-    BINDINGS: ClassVar[list[BindingType]] = bindings("tags")
 
     def __init__(self, known_tags: list[str]) -> None:
-        super().__init__()
-        self.known_tags = known_tags
+        known = printable(" ".join(f"#{tag}" for tag in known_tags[:20])) or "no tags yet"
+        field = Input(placeholder="e.g. to-read, diffusion", suggester=LastTagSuggester(known_tags), id="tags")
+        super().__init__("Add tags (comma separated)", "→ completes · Enter adds", field, f"in use: {known}")
 
-    def compose(self) -> ComposeResult:
-        """A title, the input and a hint with the tags in use."""
-        with Vertical():
-            yield Label("Add tags (comma separated)", classes="title")
-            yield Input(placeholder="e.g. to-read, diffusion", suggester=LastTagSuggester(self.known_tags), id="tags")
-            known = printable(" ".join(f"#{tag}" for tag in self.known_tags[:20])) or "no tags yet"
-            hint = f"→ completes · Enter adds · {shown_keys('tags.cancel')} cancels · in use: {known}"
-            yield Label(hint, classes="hint", markup=False)
-
-    @on(Input.Submitted)
-    def submitted(self, event: Input.Submitted) -> None:
-        """Enter: add the tags typed (nothing typed = cancel)."""
-        self.dismiss(split_tags(event.value) or None)
-
-    def action_cancel(self) -> None:
-        """Esc: close without tagging."""
-        self.dismiss(None)
+    def answer(self, text: str) -> list[str] | None:
+        """The tags typed."""
+        return split_tags(text) or None
 
 
-class AskText(ModalScreen[str | None]):
+class AskText(_LineDialog[str]):
     """One line of text (a saved search's name): Enter returns it, Esc cancels."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="AskText")
-    BINDINGS: ClassVar[list[BindingType]] = bindings("tags")
 
     def __init__(self, question: str, value: str = "", placeholder: str = "") -> None:
-        super().__init__()
-        self.question, self.value, self.placeholder = question, value, placeholder
+        super().__init__(question, "Enter saves", Input(value=value, placeholder=placeholder))
 
-    def compose(self) -> ComposeResult:
-        """The question and the input."""
-        with Vertical():
-            yield Label(printable(self.question), classes="title", markup=False)
-            yield Input(value=self.value, placeholder=self.placeholder)
-            yield Label(f"Enter saves · {shown_keys('tags.cancel')} cancels", classes="hint", markup=False)
-
-    @on(Input.Submitted)
-    def submitted(self, event: Input.Submitted) -> None:
-        """Enter: the text (nothing typed = cancel)."""
-        self.dismiss(event.value.strip() or None)
-
-    def action_cancel(self) -> None:
-        """Esc: nothing."""
-        self.dismiss(None)
+    def answer(self, text: str) -> str | None:
+        """The text, trimmed."""
+        return text.strip() or None
 
 
 class _PickerScreen(ModalScreen[str | None]):
