@@ -28,7 +28,7 @@ from paperdeck.store.errors import LibraryError
 from paperdeck.store.journal import Journal
 from paperdeck.store.mark_changes import MarkBatch
 from paperdeck.store.models import Marks
-from paperdeck.store.schema import META_TABLE, check_meta, generation_of, meta_table
+from paperdeck.store.schema import META_TABLE, check_meta, generation_of, meta_record, meta_table
 from paperdeck.store.storage import AtomicStorage, load_json_file, write_files
 
 MARKS_FILE = "marks.json"
@@ -133,7 +133,7 @@ class MarksStore:
             self._storage.forget()
             raise
         generation = generation_of(tables)
-        self._catalog_keys = _keyed_by_catalog(tables)
+        self._catalog_keys = meta_record(tables).get(KEYS) == CATALOG_KEYS
         replayed = 0
         batches = []
         docs: dict[str, int] = {}
@@ -308,8 +308,3 @@ def marks_meta(generation: int = 0) -> dict[str, Any]:
     table = meta_table("marks", generation)
     table["1"][KEYS] = CATALOG_KEYS
     return table
-
-
-def _keyed_by_catalog(tables: dict[str, Any] | None) -> bool:
-    meta = (tables or {}).get(META_TABLE, {}).get("1")
-    return isinstance(meta, dict) and meta.get(KEYS) == CATALOG_KEYS

@@ -24,10 +24,15 @@ def meta_table(kind: str, generation: int = 0) -> dict[str, Any]:
     return {"1": {"schema": SCHEMAS[kind], "kind": kind, "generation": generation}}
 
 
+def meta_record(tables: dict[str, Any] | None) -> dict[str, Any]:
+    """A file's `_meta` record ({} when it has none, or one of another shape)."""
+    meta = (tables or {}).get(META_TABLE, {}).get("1")
+    return meta if isinstance(meta, dict) else {}
+
+
 def generation_of(tables: dict[str, Any] | None) -> int:
     """The journal generation a snapshot was written at (0 for files from before journals had them)."""
-    meta = (tables or {}).get(META_TABLE, {}).get("1")
-    generation = meta.get("generation", 0) if isinstance(meta, dict) else 0
+    generation = meta_record(tables).get("generation", 0)
     return generation if isinstance(generation, int) else 0
 
 
@@ -36,8 +41,8 @@ def check_meta(tables: dict[str, Any] | None, path: Path, kind: str) -> int:
     that is not ours, NewerSchemaError for one a newer paperdeck wrote."""
     if tables is None:
         return 0
-    meta = tables.get(META_TABLE, {}).get("1")
-    if not isinstance(meta, dict) or meta.get("kind") != kind or not isinstance(meta.get("schema"), int):
+    meta = meta_record(tables)
+    if meta.get("kind") != kind or not isinstance(meta.get("schema"), int):
         raise LibraryError(f"{path}: not a paperdeck {kind} file (no schema record); the file was left as it is")
     if meta["schema"] > SCHEMAS[kind]:
         raise NewerSchemaError(
