@@ -220,12 +220,13 @@ class MarksStore:
         ):
             self.compact(preferred_ids)
         record = batch.to_record(self.generation)
-        docs = {paper_id: preferred_ids.get(paper_id) for paper_id in batch.after}
+        docs: dict[str, int] = {}
         for paper_id, change in record["papers"].items():
-            if docs[paper_id] is not None:
-                change["doc"] = docs[paper_id]  # see `doc_hints` (older versions read past the key)
+            doc = preferred_ids.get(paper_id)
+            if doc is not None:
+                change["doc"] = docs[paper_id] = doc  # see `doc_hints` (older versions read past the key)
         self.journal.append(orjson.dumps(record) + b"\n")
-        self._journal_docs.update((paper_id, doc) for paper_id, doc in docs.items() if doc is not None)
+        self._journal_docs.update(docs)
         self.marks.update(batch.after)
         self._journal_batches.append(record)
         self._starred = None
